@@ -1,0 +1,22 @@
+"""The `profond` command. Sub-command modules import only typer and rich at the top level:
+heavy libraries (torch, matplotlib, sklearn) load inside the commands, so `profond --help` stays fast.
+"""
+
+import typer
+
+from profond.cli import data, experiment
+
+app = typer.Typer(
+    name="profond",
+    help="profond: a deep-learning course lab. See the datasets, train the course's models, "
+    "reproduce its tables.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(data.app, name="data")
+app.add_typer(experiment.app, name="experiment")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,49 @@
+"""Console output shared by the sub-commands: rich tables, the trailing JSON object, clean errors."""
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print a one-line error (no traceback) and exit with `code`."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def rows_table(rows: Sequence[dict], title: str = "", columns: Iterable[str] | None = None) -> Table:
+    """A rich table from a list of dicts; floats are shown with 4 significant digits."""
+    columns = list(columns or (rows[0].keys() if rows else []))
+    table = Table(title=title or None, show_lines=False)
+    for col in columns:
+        table.add_column(str(col), justify="right" if rows and _is_number(rows[0].get(col)) else "left")
+    for row in rows:
+        table.add_row(*(_fmt(row.get(col, "")) for col in columns))
+    return table
+
+
+def print_json_last(obj: dict) -> None:
+    """The `--json` contract: one JSON object, last on stdout."""
+    sys.stdout.flush()
+    print(json.dumps(obj, default=_plain))
+
+
+def _plain(value):
+    return value.tolist() if hasattr(value, "tolist") else str(value)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)

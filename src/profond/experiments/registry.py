@@ -1,0 +1,64 @@
+"""The registry of reproducible experiments: one module per course table or claim.
+
+Each module named here defines `run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult`.
+The registry maps names to module paths so `profond experiment list` imports none of them.
+"""
+
+import importlib
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from profond.io import atomic_write_json
+from profond.paths import runs_dir
+
+EXPERIMENTS: dict[str, tuple[str, str]] = {
+    # name: (module, one-line description)
+    "perceptron-or": ("profond.experiments.perceptron_or",
+                      "Deck 003: the Rosenblatt perceptron learns OR, step by step from w = (0, 1, 0)"),
+    "nearest-mean-example": ("profond.experiments.nearest_mean_example",
+                             "Deck 001: class means and distances of x = (5, 2) in the worked example"),
+}
+
+
+@dataclass
+class ExperimentResult:
+    """What an experiment returns: a table (rows of dicts), figures (PNG paths) and extra facts."""
+
+    name: str
+    rows: list[dict]
+    title: str = ""
+    figures: list[str] = field(default_factory=list)
+    claims: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def describe(name: str) -> str:
+    return _entry(name)[1]
+
+
+def _entry(name: str) -> tuple[str, str]:
+    if name not in EXPERIMENTS:
+        known = ", ".join(sorted(EXPERIMENTS))
+        raise KeyError(f"experiment: expected one of {known}; got {name!r}")
+    return EXPERIMENTS[name]
+
+
+def run_experiment(name: str, *, quick: bool = False, seed: int = 0,
+                   out_dir: str | Path | None = None) -> ExperimentResult:
+    """Run one experiment, write `result.json` (and its figures) into `out_dir`, return the result.
+
+    `out_dir` defaults to `runs/experiments/<name>-<timestamp>`.
+    """
+    module_name, _ = _entry(name)
+    if out_dir is None:
+        out_dir = runs_dir() / "experiments" / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    module = importlib.import_module(module_name)
+    result = module.run(quick=quick, seed=seed, out_dir=out_dir)
+    atomic_write_json(out_dir / "result.json", {**result.to_json(), "quick": quick, "seed": seed})
+    return result
