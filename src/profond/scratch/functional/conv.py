@@ -1,0 +1,155 @@
+"""Convolution as im2col + one matrix product (deck 003, "Couche de convolution").
+
+Each output position is a neuron computing a weighted sum over a window of the input; all positions
+share the same kernel. im2col copies every window into a column so that the whole layer becomes one
+BLAS matrix product; col2im adds the columns' gradients back onto the input (windows overlap).
+Shapes follow torch: x (N, C, *S), W (F, C, *K), b (F,), out (N, F, *O); conv1d has S = (L,),
+conv2d S = (H, W).
+"""
+
+from math import prod
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from profond.checks import check_int
+
+
+def conv_output_size(dim_in: int, kernel_size: int, stride: int = 1, padding: int = 0) -> int:
+    """dim_out = floor((dim_in + 2·padding − kernel_size) / stride) + 1   (deck 003, "Bilan").
+
+    Raises ValueError naming every argument when no window fits (the output would be empty).
+    Mirrors the output-size formula of torch.nn.Conv2d / MaxPool2d (dilation 1, ceil_mode False).
+    """
+    check_int("dim_in", dim_in, minimum=1)
+    check_int("kernel_size", kernel_size, minimum=1)
+    check_int("stride", stride, minimum=1)
+    check_int("padding", padding, minimum=0)
+    dim_out = (dim_in + 2 * padding - kernel_size) // stride + 1
+    if dim_out < 1:
+        raise ValueError(
+            f"conv_output_size: expected kernel_size <= dim_in + 2*padding (an output of at least "
+            f"1); got dim_in={dim_in}, kernel_size={kernel_size}, padding={padding}, "
+            f"stride={stride}, which gives dim_out={dim_out}")
+    return dim_out
+
+
+def pad(x: np.ndarray, padding: int, value: float = 0.0) -> np.ndarray:
+    """x (N, C, *S) -> (N, C, *(S + 2·padding)), borders filled with `value`."""
+    if padding == 0:
+        return x
+    xp = np.full(x.shape[:2] + tuple(s + 2 * padding for s in x.shape[2:]), value, dtype=x.dtype)
+    xp[(..., *(slice(padding, padding + s) for s in x.shape[2:]))] = x
+    return xp
+
+
+def windows(xp: np.ndarray, kernel: tuple[int, ...], stride: int) -> np.ndarray:
+    """A read-only view (N, C, *K, *O) of every window of the padded input; no copy.
+
+    Kernel offsets come before output positions so that copying the view keeps the input's
+    contiguous last axis innermost (im2col then runs over long contiguous rows).
+    """
+    n, c, *size = xp.shape
+    out = tuple((s - k) // stride + 1 for s, k in zip(size, kernel, strict=True))
+    sn, sc, *ss = xp.strides
+    return as_strided(xp, (n, c, *kernel, *out), (sn, sc, *ss, *(s * stride for s in ss)),
+                      writeable=False)
+
+
+def col2im(dcols: np.ndarray, size: tuple[int, ...], stride: int, padding: int) -> np.ndarray:
+    """The adjoint of `windows`: dcols (N, C, *K, *O) summed back onto dx (N, C, *size).
+
+    One vectorised add per kernel offset (KH·KW of them): overlapping windows accumulate.
+    """
+    n, c = dcols.shape[:2]
+    d = len(size)
+    kernel, out = dcols.shape[2:2 + d], dcols.shape[2 + d:]
+    dxp = np.zeros((n, c, *(s + 2 * padding for s in size)), dtype=dcols.dtype)
+    for offset in np.ndindex(*kernel):
+        target = tuple(slice(o, o + stride * (m - 1) + 1, stride)
+                       for o, m in zip(offset, out, strict=True))
+        dxp[(slice(None), slice(None), *target)] += dcols[(slice(None), slice(None), *offset)]
+    if padding == 0:
+        return dxp
+    return dxp[(..., *(slice(padding, padding + s) for s in size))]
+
+
+def _check_conv(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, d: int,
+                stride: int, padding: int) -> tuple[int, ...]:
+    if x.ndim != d + 2 or W.ndim != d + 2:
+        raise ValueError(f"conv{d}d: expected x and W with {d + 2} dimensions; "
+                         f"got x {x.shape} and W {W.shape}")
+    if x.shape[1] != W.shape[1]:
+        raise ValueError(f"conv{d}d: expected x with {W.shape[1]} channels (W.shape[1]); "
+                         f"got x {x.shape}")
+    if b is not None and b.shape != (W.shape[0],):
+        raise ValueError(f"conv{d}d: expected b of shape ({W.shape[0]},); got {b.shape}")
+    return tuple(conv_output_size(s, k, stride, padding)
+                 for s, k in zip(x.shape[2:], W.shape[2:], strict=True))
+
+
+def _conv_forward(x, W, b, stride, padding, d):
+    out_size = _check_conv(x, W, b, d, stride, padding)
+    n, f = x.shape[0], W.shape[0]
+    cols = np.ascontiguousarray(windows(pad(x, padding), W.shape[2:], stride))
+    cols = cols.reshape(n, -1, prod(out_size))                    # (N, C·ΠK, ΠO)
+    out = np.matmul(W.reshape(f, -1), cols)                       # one GEMM per sample
+    if b is not None:
+        out += b[:, None]
+    cache = (x.shape, W, b is not None, cols, stride, padding)
+    return out.reshape(n, f, *out_size), cache
+
+
+def _conv_backward(dout, cache):
+    x_shape, W, has_bias, cols, stride, padding = cache
+    n, f = dout.shape[:2]
+    dout = dout.reshape(n, f, -1)                                  # (N, F, ΠO)
+    # The kernel is shared by every output position: its gradient is the sum over positions
+    # (and over the batch) of each position's contribution, as the slide says.
+    dW = np.matmul(dout, cols.transpose(0, 2, 1)).sum(axis=0).reshape(W.shape)
+    db = dout.sum(axis=(0, 2)) if has_bias else None
+    dcols = np.matmul(W.reshape(f, -1).T, dout)                    # (N, C·ΠK, ΠO)
+    d = len(x_shape) - 2
+    out_size = tuple(conv_output_size(s, k, stride, padding)
+                     for s, k in zip(x_shape[2:], W.shape[2:], strict=True))
+    dcols = dcols.reshape(n, x_shape[1], *W.shape[2:], *out_size)
+    dx = col2im(dcols, x_shape[2:2 + d], stride, padding)
+    return dx, dW, db
+
+
+def conv2d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, stride: int = 1,
+                   padding: int = 0) -> tuple[np.ndarray, tuple]:
+    """out[n, f, i, j] = b[f] + Σ_{c,u,v} W[f, c, u, v] · x_pad[n, c, s·i + u, s·j + v].
+
+    x (N, C, H, W), W (F, C, KH, KW), b (F,) or None -> out (N, F, OH, OW) with
+    OH = conv_output_size(H, KH, stride, padding). Mirrors torch.nn.functional.conv2d
+    (cross-correlation, zero padding, dilation 1, groups 1).
+    """
+    return _conv_forward(x, W, b, stride, padding, 2)
+
+
+def conv2d_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """dx, dW, db of conv2d; dW[f] = Σ_{n,i,j} dout[n, f, i, j] · window(n, i, j), summed over
+    all positions because the kernel is shared; db[f] = Σ_{n,i,j} dout[n, f, i, j].
+
+    dout (N, F, OH, OW) -> dx (N, C, H, W), dW (F, C, KH, KW), db (F,) or None.
+    """
+    return _conv_backward(dout, cache)
+
+
+def conv1d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, stride: int = 1,
+                   padding: int = 0) -> tuple[np.ndarray, tuple]:
+    """out[n, f, i] = b[f] + Σ_{c,u} W[f, c, u] · x_pad[n, c, s·i + u].
+
+    x (N, C, L), W (F, C, K), b (F,) or None -> out (N, F, L_out) with
+    L_out = conv_output_size(L, K, stride, padding). Mirrors torch.nn.functional.conv1d.
+    """
+    return _conv_forward(x, W, b, stride, padding, 1)
+
+
+def conv1d_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """dx, dW, db of conv1d; the shared kernel's gradient is summed over all positions.
+
+    dout (N, F, L_out) -> dx (N, C, L), dW (F, C, K), db (F,) or None.
+    """
+    return _conv_backward(dout, cache)
