@@ -1,0 +1,76 @@
+"""Torch models by kebab-case name. Importing this package does not import torch; building one does.
+
+`create_model(name, input_shape, num_classes, **options)` sizes the model from a dataset's example
+shape and class count; `MODELS[name][0]` is its one-line description.
+"""
+
+from collections.abc import Callable
+from math import prod
+
+
+def _logistic(input_shape, num_classes):
+    from profond.models.dense import LogisticRegression
+
+    return LogisticRegression(prod(input_shape), num_classes)
+
+
+def _mlp(input_shape, num_classes, hidden=(100, 100), activation="relu", dropout=0.0,
+         residual=False):
+    from profond.models.dense import MLP
+
+    return MLP(prod(input_shape), tuple(hidden), num_classes, activation, dropout, residual)
+
+
+def _mnist1d_cnn(input_shape, num_classes, channels=25):
+    from profond.models.conv import MNIST1DCNN
+
+    return MNIST1DCNN(num_classes, channels, length=input_shape[-1])
+
+
+def _gru(input_shape, num_classes, hidden_size=6, bidirectional=True):
+    from profond.models.recurrent import GRUClassifier
+
+    input_size = input_shape[1] if len(input_shape) == 2 else 1
+    return GRUClassifier(num_classes, input_shape[0], input_size, hidden_size, bidirectional)
+
+
+def _image_shape(name: str, input_shape) -> tuple[int, int, int]:
+    if len(input_shape) != 3 or input_shape[1] != input_shape[2]:
+        raise ValueError(f"{name}: expected square images (C, H, W); got input shape "
+                         f"{tuple(input_shape)}")
+    return tuple(input_shape)
+
+
+def _lenet5(input_shape, num_classes):
+    from profond.models.conv import LeNet5
+
+    channels, side, _ = _image_shape("lenet5", input_shape)
+    return LeNet5(num_classes, channels, side)
+
+
+def _alexnet_small(input_shape, num_classes, dropout=0.5, width=64):
+    from profond.models.conv import AlexNetSmall
+
+    channels, side, _ = _image_shape("alexnet-small", input_shape)
+    return AlexNetSmall(num_classes, channels, side, dropout, width)
+
+
+MODELS: dict[str, tuple[str, Callable]] = {
+    "logistic": ("Logistic regression: one Linear layer on the flattened input", _logistic),
+    "mlp": ("Multilayer perceptron: Linear + activation per hidden layer, optional residual",
+            _mlp),
+    "mnist1d-cnn": ("MNIST-1D paper's CNN: 3 Conv1d (25 channels, stride 2) + Linear 125->10",
+                    _mnist1d_cnn),
+    "gru": ("MNIST-1D paper's GRU: bidirectional, hidden 6, Linear over all time steps", _gru),
+    "lenet5": ("LeNet-5: two conv/max-pool stages and three Linear layers (ReLU)", _lenet5),
+    "alexnet-small": ("Small AlexNet for CIFAR-10: 3 conv/pool stages, dropout on the FC layers",
+                      _alexnet_small),
+}
+
+
+def create_model(name: str, input_shape, num_classes: int, **options):
+    """The torch model `name`, sized for examples of `input_shape` and `num_classes` outputs."""
+    if name not in MODELS:
+        raise ValueError(f"model: expected one of {', '.join(MODELS)}; got {name!r}")
+    options = {key: value for key, value in options.items() if value is not None}
+    return MODELS[name][1](tuple(input_shape), num_classes, **options)
