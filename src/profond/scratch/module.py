@@ -29,7 +29,7 @@ class Parameter:
 
 
 class Module:
-    """Base class. Parameters and sub-modules are found in attribute order, as torch registers them."""
+    """Base class. Parameters and sub-modules are found in attribute order, as in torch."""
 
     training: bool = True
 
@@ -80,6 +80,26 @@ class Module:
 
     def eval(self) -> "Module":
         return self.train(False)
+
+    def to(self, dtype) -> "Module":
+        """Cast parameters, grads and floating buffers to `dtype` (float64 for gradient checks)."""
+        for value in vars(self).values():
+            if isinstance(value, Parameter):
+                value.data = value.data.astype(dtype)
+                value.grad = np.zeros_like(value.data)
+        for name in getattr(self, "_buffers", ()):
+            buffer = getattr(self, name)
+            if np.issubdtype(buffer.dtype, np.floating):
+                setattr(self, name, buffer.astype(dtype))
+        for _, child in self.children():
+            child.to(dtype)
+        return self
+
+    def double(self) -> "Module":
+        return self.to(np.float64)
+
+    def float(self) -> "Module":
+        return self.to(np.float32)
 
     def state_dict(self) -> "OrderedDict[str, np.ndarray]":
         state = OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
