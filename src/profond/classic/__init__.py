@@ -1,0 +1,10 @@
+"""The slides' first models with the scikit-learn estimator API: McCulloch-Pitts, the perceptron,
+the delta rule, the nearest mean and the k nearest neighbours."""
+
+from profond.classic.delta_rule import DeltaRule
+from profond.classic.mcculloch_pitts import McCullochPitts
+from profond.classic.perceptron import Perceptron, PerceptronStep
+from profond.classic.prototypes import KNearestNeighbors, NearestMean
+
+__all__ = ["DeltaRule", "KNearestNeighbors", "McCullochPitts", "NearestMean", "Perceptron",
+           "PerceptronStep"]
