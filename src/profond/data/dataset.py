@@ -9,9 +9,11 @@ TASKS = ("classification", "regression")
 
 @dataclass
 class Dataset:
-    """Train and test arrays. X is float32 (N, ...); y is int64 (N,) for classification, float32 otherwise.
+    """Train and test arrays. X is float32 (N, ...); y is int64 (N,) for classification,
+    float32 otherwise.
 
-    `classes` names the classes (empty for regression); `meta` carries generator options (seed, noise, ...).
+    `classes` names the classes (empty for regression); `meta` carries generator options
+    (seed, noise, ...).
     """
 
     name: str
