@@ -29,7 +29,7 @@ class DatasetInfo:
     fixed: dict = field(default_factory=dict)  # arguments the loader always gets
 
 
-def _toy(name, task, n, k, description, source="TensorFlow Playground"):
+def _toy(name, task, n, k, description, source="Playground"):
     options = TOY_OPTIONS + (("n_classes",) if name in ("blobs", "spirals") else ())
     return DatasetInfo(name, task, n // 2, n - n // 2, k, source, True, description,
                        "profond.data.toy2d:load_toy", options, {"name": name})
@@ -48,24 +48,24 @@ _ENTRIES = (
     _toy("reg-plane", "regression", 1200, 0, "target (x1 + x2) / 10 on a plane"),
     _toy("reg-gauss", "regression", 1200, 0, "six signed Gaussian bumps"),
     _toy("moons", "classification", 500, 2, "two interleaving half circles",
-         "scikit-learn make_moons"),
+         "sklearn"),
     _toy("blobs", "classification", 500, 3, "k Gaussian blobs on a circle (n_classes)",
          "profond"),
     _toy("spirals", "classification", 500, 3, "k interleaved spiral arms (n_classes)",
          "profond"),
-    DatasetInfo("digits", "classification", 1437, 360, 10, "scikit-learn", True,
+    DatasetInfo("digits", "classification", 1437, 360, 10, "sklearn", True,
                 "8x8 handwritten digits (1, 8, 8) in [0, 1]", "profond.data.builtin:load_digits",
                 ("seed",)),
-    DatasetInfo("iris", "classification", 105, 45, 3, "scikit-learn", True,
+    DatasetInfo("iris", "classification", 105, 45, 3, "sklearn", True,
                 "Fisher's iris: 4 flower measurements, 3 species", "profond.data.builtin:load_iris",
                 ("seed",)),
-    DatasetInfo("mnist1d", "classification", 4000, 1000, 10, "mnist1d (Greydanus)", True,
+    DatasetInfo("mnist1d", "classification", 4000, 1000, 10, "mnist1d", True,
                 "MNIST-1D: digits as 40-point 1-D signals", "profond.data.builtin:load_mnist1d",
                 ("n_samples", "seed")),
-    _remote("mnist", 60_000, "handwritten digits (1, 28, 28)", "LeCun et al. (cvdf mirror)"),
-    _remote("fashion-mnist", 60_000, "Zalando clothes (1, 28, 28)", "Zalando Research"),
+    _remote("mnist", 60_000, "handwritten digits (1, 28, 28)", "LeCun et al."),
+    _remote("fashion-mnist", 60_000, "Zalando clothes (1, 28, 28)", "Zalando"),
     _remote("cifar10", 50_000, "32x32 colour photos (3, 32, 32), 10 classes",
-            "Krizhevsky (Toronto)"),
+            "Krizhevsky"),
 )
 REGISTRY = {entry.name: entry for entry in _ENTRIES}
 
