@@ -1,0 +1,1 @@
+"""The single training loop shared by the scratch and torch learners."""

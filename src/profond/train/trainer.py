@@ -1,0 +1,102 @@
+"""The one training loop: epochs, per-epoch shuffling, mini-batch indices, callbacks, history.
+
+It drives any `Learner` (protocol.py): the scratch engine and torch alike. The inner loop does only
+what a hand-written loop does (slice the shuffled index, one learner step) plus the callbacks that
+asked for batch events, so it costs no more than a five-line loop.
+"""
+
+import math
+
+import numpy as np
+
+from profond.checks import check_int
+from profond.train.callbacks import Callback, DivergenceStop
+from profond.train.history import History
+from profond.train.protocol import Learner
+
+
+class Trainer:
+    """`Trainer(max_epochs, batch_size, seed=0, callbacks=(), shuffle=True, eval_train=True)`.
+
+    Each epoch: shuffle the training indices with the trainer's own seeded generator, run
+    ceil(N / batch_size) steps, then evaluate. With `eval_train` the logged train loss/acc come from
+    `learner.evaluate` on the whole train split (eval mode); without it, the logged loss is the mean
+    batch loss (Keras' running average) and no train accuracy is logged. A DivergenceStop is added
+    unless one is given.
+    """
+
+    def __init__(self, max_epochs: int, batch_size: int, seed: int = 0, callbacks=(),
+                 shuffle: bool = True, eval_train: bool = True):
+        self.max_epochs = check_int("max_epochs", max_epochs, minimum=1)
+        self.batch_size = check_int("batch_size", batch_size, minimum=1)
+        self.seed = seed
+        self.shuffle = shuffle
+        self.eval_train = eval_train
+        self.callbacks = list(callbacks)
+        if not any(isinstance(cb, DivergenceStop) for cb in self.callbacks):
+            self.callbacks.append(DivergenceStop())
+        self.stop_training = False
+        self.epoch = 0
+        self.steps_per_epoch = 0
+        self.learner = None
+        self.history = History()
+
+    def fit(self, learner: Learner, train, val=None) -> History:
+        """Train `learner` on `train` (a Dataset's train split, or (X, y)); `val` is (X, y)."""
+        X, y = _pair(train)
+        self.learner, self.history, self.stop_training = learner, History(), False
+        data = learner.prepare(X, y)
+        val_data = learner.prepare(*_pair(val)) if val is not None else None
+        self.steps_per_epoch = math.ceil(len(X) / self.batch_size)
+        order = np.arange(len(X))
+        rng = np.random.default_rng(self.seed)
+        for cb in self.callbacks:
+            cb.trainer = self
+        self._call("on_train_begin")
+        try:
+            for epoch in range(1, self.max_epochs + 1):
+                self.epoch = epoch
+                self._call("on_epoch_begin", epoch)
+                if self.shuffle:
+                    rng.shuffle(order)
+                mean_loss = self._run_epoch(learner, data, order)
+                logs = self._epoch_logs(learner, data, val_data, mean_loss)
+                self.history.append(logs)
+                self._call("on_epoch_end", epoch, logs)
+                if self.stop_training:
+                    break
+        finally:
+            self._call("on_train_end")
+        return self.history
+
+    def _run_epoch(self, learner: Learner, data, order: np.ndarray) -> float:
+        batch_hooks = [cb.on_batch_end for cb in self.callbacks
+                       if type(cb).on_batch_end is not Callback.on_batch_end]
+        train_batch, bs, total = learner.train_batch, self.batch_size, 0.0
+        for step, start in enumerate(range(0, len(order), bs), 1):
+            loss = train_batch(data, order[start:start + bs])
+            total += loss
+            for hook in batch_hooks:
+                hook(step, loss)
+        return total / self.steps_per_epoch
+
+    def _epoch_logs(self, learner: Learner, data, val_data, mean_loss: float) -> dict[str, float]:
+        logs = {"epoch": self.epoch, "lr": float(learner.lr)}
+        logs.update(learner.evaluate(data) if self.eval_train else {"loss": mean_loss})
+        if val_data is not None:
+            logs.update({f"val_{k}": v for k, v in learner.evaluate(val_data).items()})
+        return logs
+
+    def _call(self, hook: str, *args) -> None:
+        for cb in self.callbacks:
+            getattr(cb, hook)(*args)
+
+
+def _pair(split) -> tuple[np.ndarray, np.ndarray]:
+    """(X, y) from a Dataset (its train split) or from an (X, y) pair."""
+    if hasattr(split, "X_train"):
+        return split.X_train, split.y_train
+    X, y = split
+    if len(X) != len(y):
+        raise ValueError(f"X and y: expected the same length; got {len(X)} and {len(y)}")
+    return X, y
