@@ -12,6 +12,13 @@ from profond.scratch.functional.activations import (
     tanh_backward,
     tanh_forward,
 )
+from profond.scratch.functional.conv import (
+    conv1d_backward,
+    conv1d_forward,
+    conv2d_backward,
+    conv2d_forward,
+    conv_output_size,
+)
 from profond.scratch.functional.dense import (
     dropout_backward,
     dropout_forward,
@@ -29,6 +36,17 @@ from profond.scratch.functional.losses import (
     mse_backward,
     mse_forward,
 )
+from profond.scratch.functional.norm import batch_norm_backward, batch_norm_forward
+from profond.scratch.functional.pool import (
+    avg_pool1d_backward,
+    avg_pool1d_forward,
+    avg_pool2d_backward,
+    avg_pool2d_forward,
+    max_pool1d_backward,
+    max_pool1d_forward,
+    max_pool2d_backward,
+    max_pool2d_forward,
+)
 
 __all__ = [
     "REDUCTIONS", "cross_entropy_backward", "cross_entropy_forward", "dropout_backward",
@@ -36,4 +54,10 @@ __all__ = [
     "leaky_relu_forward", "linear_backward", "linear_forward", "log_softmax", "mse_backward",
     "mse_forward", "relu_backward", "relu_forward", "sigmoid_backward", "sigmoid_forward",
     "softmax_backward", "softmax_forward", "tanh_backward", "tanh_forward",
+]
+__all__ += [
+    "avg_pool1d_backward", "avg_pool1d_forward", "avg_pool2d_backward", "avg_pool2d_forward",
+    "batch_norm_backward", "batch_norm_forward", "conv1d_backward", "conv1d_forward",
+    "conv2d_backward", "conv2d_forward", "conv_output_size", "max_pool1d_backward",
+    "max_pool1d_forward", "max_pool2d_backward", "max_pool2d_forward",
 ]

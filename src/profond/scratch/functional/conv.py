@@ -13,6 +13,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from profond.checks import check_int
+from profond.scratch.dtypes import as_float
 
 
 def conv_output_size(dim_in: int, kernel_size: int, stride: int = 1, padding: int = 0) -> int:
@@ -89,6 +90,7 @@ def _check_conv(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, d: int,
 
 
 def _conv_forward(x, W, b, stride, padding, d):
+    x = as_float(x)
     out_size = _check_conv(x, W, b, d, stride, padding)
     n, f = x.shape[0], W.shape[0]
     cols = np.ascontiguousarray(windows(pad(x, padding), W.shape[2:], stride))

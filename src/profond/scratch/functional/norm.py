@@ -5,6 +5,8 @@ Statistics are per channel C, over the batch and every spatial position.
 
 import numpy as np
 
+from profond.scratch.dtypes import as_float
+
 
 def _axes(x: np.ndarray) -> tuple[int, ...]:
     if x.ndim < 2:
@@ -27,6 +29,7 @@ def batch_norm_forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray,
     batch variance (m / (m − 1)) as torch does; normalisation itself uses the biased one.
     Mirrors torch.nn.functional.batch_norm.
     """
+    x = as_float(x)
     axes = _axes(x)
     if training:
         m = x.size // x.shape[1]

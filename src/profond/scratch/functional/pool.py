@@ -10,6 +10,7 @@ from math import prod
 
 import numpy as np
 
+from profond.scratch.dtypes import as_float
 from profond.scratch.functional.conv import col2im, conv_output_size, pad, windows
 
 
@@ -28,6 +29,7 @@ def _geometry(x: np.ndarray, d: int, kernel_size: int, stride: int | None,
 
 
 def _max_forward(x, kernel_size, stride, padding, d):
+    x = as_float(x)
     kernel, stride = _geometry(x, d, kernel_size, stride, padding)
     # -inf padding: a padded position can never be the max, as in torch.
     view = windows(pad(x, padding, -np.inf), kernel, stride)          # (N, C, *K, *O)
@@ -48,6 +50,7 @@ def _max_backward(dout, cache):
 
 
 def _avg_forward(x, kernel_size, stride, padding, d):
+    x = as_float(x)
     kernel, stride = _geometry(x, d, kernel_size, stride, padding)
     view = windows(pad(x, padding), kernel, stride)
     # Zero padding counted in the divisor: torch's default count_include_pad=True.

@@ -1,0 +1,70 @@
+"""Pooling Modules: MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d (PyTorch names and signatures)."""
+
+import numpy as np
+
+from profond.checks import check_int
+from profond.scratch.functional import pool as F
+from profond.scratch.functional.conv import conv_output_size
+from profond.scratch.module import Module
+
+
+class _PoolNd(Module):
+    """kernel_size, stride (default kernel_size) and padding, shared by every spatial axis."""
+
+    _forward = _backward = None
+
+    def __init__(self, kernel_size: int, stride: int | None = None, padding: int = 0):
+        self.kernel_size = check_int("kernel_size", kernel_size, minimum=1)
+        self.stride = kernel_size if stride is None else check_int("stride", stride, minimum=1)
+        self.padding = check_int("padding", padding, minimum=0)
+
+    def output_size(self, dim_in: int) -> int:
+        """dim_out = ⌊(dim_in + 2·padding − kernel_size) / stride⌋ + 1 along each spatial axis."""
+        return conv_output_size(dim_in, self.kernel_size, self.stride, self.padding)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        out, self._cache = type(self)._forward(x, self.kernel_size, self.stride, self.padding)
+        return out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        return type(self)._backward(dout, self._cache)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"padding={self.padding})")
+
+
+class MaxPool1d(_PoolNd):
+    """out[n, c, i] = max_u x_pad[n, c, s·i + u]; the gradient goes to the (first) max.
+
+    x (N, C, L) -> (N, C, L_out). Mirrors torch.nn.MaxPool1d.
+    """
+
+    _forward, _backward = F.max_pool1d_forward, F.max_pool1d_backward
+
+
+class MaxPool2d(_PoolNd):
+    """out[n, c, i, j] = max_{u,v} x_pad[n, c, s·i + u, s·j + v]; the gradient goes to the max.
+
+    x (N, C, H, W) -> (N, C, OH, OW). Mirrors torch.nn.MaxPool2d.
+    """
+
+    _forward, _backward = F.max_pool2d_forward, F.max_pool2d_backward
+
+
+class AvgPool1d(_PoolNd):
+    """out[n, c, i] = (1/K) Σ_u x_pad[n, c, s·i + u]; the gradient is spread evenly.
+
+    x (N, C, L) -> (N, C, L_out). Mirrors torch.nn.AvgPool1d (count_include_pad=True).
+    """
+
+    _forward, _backward = F.avg_pool1d_forward, F.avg_pool1d_backward
+
+
+class AvgPool2d(_PoolNd):
+    """out[n, c, i, j] = (1/K²) Σ_{u,v} x_pad[n, c, s·i + u, s·j + v]; the gradient is spread.
+
+    x (N, C, H, W) -> (N, C, OH, OW). Mirrors torch.nn.AvgPool2d (count_include_pad=True).
+    """
+
+    _forward, _backward = F.avg_pool2d_forward, F.avg_pool2d_backward
