@@ -1,0 +1,98 @@
+"""Torch models: sizes from the papers' layer tables, twins that agree with the scratch engine."""
+
+import importlib.util
+
+import numpy as np
+import pytest
+import torch
+
+from profond.models import MODELS, create_model
+from profond.scratch import nn as snn
+
+
+def _load_into_scratch(scratch, model: torch.nn.Module) -> None:
+    """The torch weights into the scratch twin: the key sets must be equal."""
+    state = {k: v.detach().numpy() for k, v in model.state_dict().items()}
+    assert set(state) == set(scratch.state_dict())
+    scratch.load_state_dict(state)
+
+
+@pytest.mark.parametrize("residual", [False, True])
+def test_mlp_twin_gives_the_scratch_outputs(residual):
+    torch.manual_seed(0)
+    model = create_model("mlp", (12,), 3, hidden=(8,), residual=residual).eval()
+    scratch = snn.Sequential(snn.Linear(12, 8), snn.ReLU(), snn.Linear(8, 3))
+    if residual:  # a width-changing hidden layer is never residual: same network as without
+        assert [type(m).__name__ for m in model] == ["Linear", "ReLU", "Linear"]
+    _load_into_scratch(scratch, model)
+    X = np.random.default_rng(0).standard_normal((5, 12)).astype(np.float32)
+    np.testing.assert_allclose(scratch(X), model(torch.from_numpy(X)).detach().numpy(),
+                               atol=1e-6, rtol=1e-5)
+
+
+def test_logistic_twin_flattens_images():
+    torch.manual_seed(1)
+    model = create_model("logistic", (1, 4, 4), 3)
+    scratch = snn.Sequential(snn.Linear(16, 3))
+    _load_into_scratch(scratch, model)
+    X = np.random.default_rng(1).standard_normal((4, 1, 4, 4)).astype(np.float32)
+    np.testing.assert_allclose(scratch(X.reshape(4, -1)),
+                               model(torch.from_numpy(X)).detach().numpy(), atol=1e-6)
+
+
+def test_residual_mlp_adds_its_input():
+    model = create_model("mlp", (4,), 2, hidden=(6, 6), residual=True, activation="tanh").eval()
+    x = torch.randn(3, 4)
+    first, block, head = model[0], model[2], model[3]
+    h = torch.tanh(first(x))
+    expected = head(h + torch.tanh(block[0](h)))
+    torch.testing.assert_close(model(x), expected)
+
+
+def test_paper_models_have_the_papers_parameter_counts():
+    # Greydanus 2020: Conv1d 1->25 k5 (25*5+25), 25->25 k3 twice (25*25*3+25), Linear 125->10;
+    # bidirectional GRU(1, 6): per direction 3*6*(1+6) weights + 2*3*6 biases, Linear 480->10.
+    counts = {name: sum(p.numel() for p in create_model(name, (40,), 10).parameters())
+              for name in ("mnist1d-cnn", "gru", "logistic")}
+    assert counts == {"mnist1d-cnn": 150 + 2 * 1900 + 1260, "gru": 2 * (126 + 36) + 4810,
+                      "logistic": 410}
+
+
+@pytest.mark.parametrize("name, shape", [("logistic", (40,)), ("mlp", (1, 8, 8)),
+                                         ("mnist1d-cnn", (40,)), ("gru", (40,)),
+                                         ("lenet5", (1, 8, 8)), ("lenet5", (1, 28, 28)),
+                                         ("alexnet-small", (3, 32, 32))])
+def test_every_model_maps_a_batch_to_class_scores(name, shape):
+    model = create_model(name, shape, 7)
+    assert model(torch.randn(2, *shape)).shape == (2, 7)
+
+
+def test_registry_lists_every_model_with_a_description():
+    assert set(MODELS) == {"logistic", "mlp", "mnist1d-cnn", "gru", "lenet5", "alexnet-small"}
+    assert all(desc and "\n" not in desc for desc, _ in MODELS.values())
+
+
+def test_bad_names_and_shapes_are_named_in_the_error():
+    with pytest.raises(ValueError, match=r"model: expected one of .*mlp.*; got 'resnet'"):
+        create_model("resnet", (4,), 2)
+    with pytest.raises(ValueError, match=r"lenet5: expected square images \(C, H, W\); got"):
+        create_model("lenet5", (64,), 10)
+    with pytest.raises(ValueError, match=r"activation: expected one of .*; got 'swish'"):
+        create_model("mlp", (4,), 2, activation="swish")
+
+
+_SCRATCH_CNNS = importlib.util.find_spec("profond.scratch.models") is not None
+
+
+@pytest.mark.skipif(not _SCRATCH_CNNS, reason="profond.scratch.models not written yet")
+@pytest.mark.parametrize("name, shape", [("MNIST1DCNN", (40,)), ("LeNet5", (1, 8, 8))])
+def test_cnn_twins_give_the_scratch_outputs(name, shape):
+    from profond.scratch import models as scratch_models
+
+    torch.manual_seed(2)
+    model = create_model({"MNIST1DCNN": "mnist1d-cnn", "LeNet5": "lenet5"}[name], shape, 10).eval()
+    scratch = getattr(scratch_models, name)()
+    _load_into_scratch(scratch.eval(), model)
+    X = np.random.default_rng(2).standard_normal((3, *shape)).astype(np.float32)
+    np.testing.assert_allclose(scratch(X), model(torch.from_numpy(X)).detach().numpy(),
+                               atol=1e-5, rtol=1e-4)

@@ -1,0 +1,69 @@
+"""The runs store: folder and SQLite row stay in step, statuses, WAL mode, clear errors."""
+
+import json
+import sqlite3
+
+import numpy as np
+import pytest
+
+from profond.train.runs import RunStore, epoch_columns
+
+
+def test_a_run_round_trips_through_folder_and_database(tmp_path):
+    store = RunStore(tmp_path)
+    run = store.create({"model": "mlp", "lr": 0.01}, run_id="r1")
+    run.log_epoch({"epoch": 1, "loss": np.float32(0.5), "acc": 0.75})
+    run.log_epoch({"epoch": 2, "loss": 0.25, "acc": 0.875})
+    (run.folder / "curves.png").write_bytes(b"png")
+    run.add_artifact("learning_curves", run.folder / "curves.png")
+    run.finish("finished", {"test_acc": 0.9, "test_loss": 0.3})
+
+    record = RunStore(tmp_path).get("r1")  # a fresh store reads the same database
+    assert record["status"] == "finished"
+    assert record["config"] == {"model": "mlp", "lr": 0.01}
+    assert record["epochs"] == [{"epoch": 1, "loss": 0.5, "acc": 0.75},
+                                {"epoch": 2, "loss": 0.25, "acc": 0.875}]
+    assert record["final"] == {"test_acc": 0.9, "test_loss": 0.3}
+    assert record["artifacts"] == {"learning_curves": "curves.png"}
+    assert json.loads((run.folder / "metrics.json").read_text()) == record["epochs"]
+    assert json.loads((run.folder / "final.json").read_text()) == record["final"]
+    assert json.loads((run.folder / "config.json").read_text()) == record["config"]
+    assert epoch_columns(record["epochs"]) == {"epoch": [1, 2], "loss": [0.5, 0.25],
+                                               "acc": [0.75, 0.875]}
+
+
+def test_database_is_in_wal_mode(tmp_path):
+    RunStore(tmp_path)
+    with sqlite3.connect(tmp_path / "runs.sqlite") as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_list_is_newest_first_and_ids_are_unique(tmp_path):
+    store = RunStore(tmp_path)
+    ids = [store.create({"model": "gru"}).id for _ in range(3)]
+    assert len(set(ids)) == 3 and all("-gru-" in i for i in ids)
+    listed = [r["id"] for r in store.list()]
+    assert sorted(listed) == sorted(ids)
+    created = [r["created"] for r in store.list()]
+    assert created == sorted(created, reverse=True)
+
+
+def test_failed_runs_keep_their_error_and_truncation_reopens_a_run(tmp_path):
+    store = RunStore(tmp_path)
+    run = store.create({"model": "mlp"}, run_id="r2")
+    for epoch in (1, 2, 3):
+        run.log_epoch({"epoch": epoch, "loss": 1.0 / epoch})
+    run.finish("failed", error="loss became nan at epoch 3 step 2")
+    assert store.get("r2")["status"] == "failed"
+    assert "nan" in store.get("r2")["error"]
+    assert [e["epoch"] for e in run.truncate_epochs(2)] == [1, 2]
+    assert store.get("r2")["status"] == "running" and store.get("r2")["error"] == ""
+
+
+def test_errors_name_what_was_expected(tmp_path):
+    store = RunStore(tmp_path)
+    with pytest.raises(KeyError, match=r"run: expected the id of a run in .*; got 'nope'"):
+        store.get("nope")
+    run = store.create({"model": "mlp"})
+    with pytest.raises(ValueError, match=r"status: expected one of .*; got 'done'"):
+        run.finish("done")
