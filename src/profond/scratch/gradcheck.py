@@ -12,6 +12,20 @@ def numerical_grad(f: Callable[[np.ndarray], float], x: np.ndarray,
     x (any shape, float64) is perturbed in place and restored; returns an array of x's shape.
     Mirrors the idea of torch.autograd.gradcheck.
     """
+    return _centred(lambda plus, minus: float(plus) - float(minus), f, x, eps)
+
+
+def numerical_grad_array(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, dout: np.ndarray,
+                         eps: float = 1e-6) -> np.ndarray:
+    """∂(Σ f(x)·dout)/∂x_i ≈ Σ (f(x + ε e_i) − f(x − ε e_i))·dout / 2ε, for an array-valued f.
+
+    Differencing the outputs before weighting them by dout keeps the rounding error of a large sum
+    out of the quotient (cs231n's eval_numerical_gradient_array). x float64, perturbed and restored.
+    """
+    return _centred(lambda plus, minus: float(np.sum((plus - minus) * dout)), f, x, eps)
+
+
+def _centred(difference, f, x: np.ndarray, eps: float) -> np.ndarray:
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise TypeError(f"x: expected a float64 ndarray (float32 is too coarse for differences); "
                         f"got {getattr(x, 'dtype', type(x).__name__)}")
@@ -19,11 +33,11 @@ def numerical_grad(f: Callable[[np.ndarray], float], x: np.ndarray,
     for i in np.ndindex(x.shape):
         old = x[i]
         x[i] = old + eps
-        plus = float(f(x))
+        plus = np.array(f(x), copy=True)
         x[i] = old - eps
-        minus = float(f(x))
+        minus = np.array(f(x), copy=True)
         x[i] = old
-        grad[i] = (plus - minus) / (2 * eps)
+        grad[i] = difference(plus, minus) / (2 * eps)
     return grad
 
 
