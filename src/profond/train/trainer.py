@@ -41,8 +41,12 @@ class Trainer:
         self.learner = None
         self.history = History()
 
-    def fit(self, learner: Learner, train, val=None) -> History:
-        """Train `learner` on `train` (a Dataset's train split, or (X, y)); `val` is (X, y)."""
+    def fit(self, learner: Learner, train, val=None, initial_epoch: int = 0) -> History:
+        """Train `learner` on `train` (a Dataset's train split, or (X, y)); `val` is (X, y).
+
+        `initial_epoch` (Keras' name) resumes after that many epochs: the shuffles of the skipped
+        epochs are replayed, so the batches match those of an uninterrupted run.
+        """
         X, y = _pair(train)
         self.learner, self.history, self.stop_training = learner, History(), False
         data = learner.prepare(X, y)
@@ -50,11 +54,13 @@ class Trainer:
         self.steps_per_epoch = math.ceil(len(X) / self.batch_size)
         order = np.arange(len(X))
         rng = np.random.default_rng(self.seed)
+        for _ in range(initial_epoch if self.shuffle else 0):
+            rng.shuffle(order)
         for cb in self.callbacks:
             cb.trainer = self
         self._call("on_train_begin")
         try:
-            for epoch in range(1, self.max_epochs + 1):
+            for epoch in range(initial_epoch + 1, self.max_epochs + 1):
                 self.epoch = epoch
                 self._call("on_epoch_begin", epoch)
                 if self.shuffle:
