@@ -126,7 +126,8 @@ class ProgressBar(Callback):
             self.progress.update(self.task, completed=step, loss=loss)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
-        metrics = " ".join(f"{k} {v:.4f}" for k, v in logs.items() if k not in ("epoch", "lr"))
+        metrics = " ".join(f"{k} {v:.4f}" for k, v in logs.items()
+                           if k not in ("epoch", "lr", "loss"))
         self.progress.update(self.task, completed=self.trainer.steps_per_epoch, metrics=metrics,
                              loss=logs.get("loss", math.nan))
 

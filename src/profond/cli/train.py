@@ -1,0 +1,192 @@
+"""`profond train MODEL --data NAME`: one model, one dataset, the one Trainer, a run folder.
+
+The engine is chosen in one place, `build_learner(engine, spec)`: each engine registers a builder
+in ENGINES that turns the same ModelSpec into a Learner (protocol.py).
+"""
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from profond.cli.common import console, err_console, fail, print_json_last, rows_table
+
+MODELS = ("mlp", "logistic")
+ACTIVATIONS = ("relu", "sigmoid", "tanh", "leaky-relu")
+OPTIMIZERS = ("sgd", "adagrad", "adam")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What every engine needs to build the same model, loss and optimizer."""
+
+    model: str
+    in_features: int
+    n_outputs: int
+    task: str
+    hidden: tuple[int, ...]
+    activation: str
+    dropout: float
+    optimizer: str
+    lr: float
+    weight_decay: float
+    seed: int
+
+
+def scratch_learner(spec: ModelSpec):
+    """The spec on the white-box engine: Sequential of Linear/activation/Dropout, cross-entropy."""
+    from profond.scratch import manual_seed, nn, optim
+    from profond.scratch.learner import ScratchLearner
+
+    manual_seed(spec.seed)
+    activation = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
+                  "leaky-relu": nn.LeakyReLU}[spec.activation]
+    sizes = (spec.in_features, *spec.hidden)
+    layers = []
+    for n_in, n_out in zip(sizes, sizes[1:], strict=False):
+        layers += [nn.Linear(n_in, n_out), activation()]
+        layers += [nn.Dropout(spec.dropout)] if spec.dropout else []
+    model = nn.Sequential(*layers, nn.Linear(sizes[-1], spec.n_outputs))
+    Optimizer = {"sgd": optim.SGD, "adagrad": optim.Adagrad, "adam": optim.Adam}[spec.optimizer]
+    optimizer = Optimizer(model.parameters(), lr=spec.lr, weight_decay=spec.weight_decay)
+    loss = nn.CrossEntropyLoss() if spec.task == "classification" else nn.MSELoss()
+    return ScratchLearner(model, loss, optimizer, task=spec.task)
+
+
+ENGINES = {"scratch": scratch_learner}
+
+
+def build_learner(engine: str, spec: ModelSpec):
+    """The Learner for `spec` on `engine` (a key of ENGINES)."""
+    return ENGINES[engine](spec)
+
+
+def train(
+    model: str = typer.Argument(..., help=f"Model: {', '.join(MODELS)}."),
+    data: str = typer.Option("digits", "--data", help="Dataset (see `profond data list`)."),
+    engine: str = typer.Option("scratch", "--engine", help="Engine: " + ", ".join(ENGINES) + "."),
+    hidden: str = typer.Option("64,32", "--hidden", help="Hidden layer sizes, e.g. 64,32."),
+    activation: str = typer.Option("relu", "--activation", help=", ".join(ACTIVATIONS) + "."),
+    optimizer: str = typer.Option("adam", "--optimizer", help=", ".join(OPTIMIZERS) + "."),
+    lr: float = typer.Option(1e-3, "--lr", help="Learning rate."),
+    epochs: int = typer.Option(30, "--epochs", help="Epochs (passes over the training part)."),
+    batch_size: int = typer.Option(64, "--batch-size", help="Examples per optimizer step."),
+    seed: int = typer.Option(0, "--seed", help="Seed for init, shuffling and the val split."),
+    weight_decay: float = typer.Option(0.0, "--weight-decay", help="L2 penalty (as torch)."),
+    dropout: float = typer.Option(0.0, "--dropout", help="Dropout after each hidden layer."),
+    val_fraction: float = typer.Option(0.1, "--val-fraction", help="Held out from train."),
+    out: Annotated[Path | None, typer.Option("--out", help="Default: runs/<run_id>.")] = None,
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object last on stdout."),
+) -> None:
+    """Train MODEL on a dataset; print test metrics, write learning curves, confusion matrix."""
+    try:
+        sizes = check_args(model, data, engine, hidden, activation, optimizer, lr, epochs,
+                           batch_size, seed, weight_decay, dropout, val_fraction)
+        splits, dataset = prepare_data(data, val_fraction, seed)
+    except ValueError as exc:
+        fail(str(exc))
+    X_train, y_train = splits["train"]
+    n_outputs = len(dataset.classes) if dataset.task == "classification" else y_train.shape[1]
+    spec = ModelSpec(model, X_train.shape[1], n_outputs, dataset.task,
+                     sizes if model == "mlp" else (), activation, dropout, optimizer, lr,
+                     weight_decay, seed)
+    learner = build_learner(engine, spec)
+    final, history = fit_and_test(learner, splits, epochs, batch_size, seed)
+    run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{model}-{data}-{engine}-s{seed}"
+    folder = out if out is not None else _runs_dir() / run_id
+    final = {"run_id": run_id, **final, "engine": engine, "model": model, "data": data}
+    written = write_run(folder, learner, history, final, splits["test"], dataset.classes)
+    shown = {k: final[k] for k in ("test_acc", "test_loss", "epochs", "seconds")}
+    console.print(rows_table([shown], title=f"{model} on {data} ({engine})"))
+    console.print(f"outputs: {', '.join(str(p) for p in written.values())}", highlight=False)
+    if as_json:
+        print_json_last(final)
+
+
+def check_args(model, data, engine, hidden, activation, optimizer, lr, epochs, batch_size, seed,
+               weight_decay, dropout, val_fraction) -> tuple[int, ...]:
+    """Raise ValueError naming the first bad option; return the parsed hidden sizes."""
+    from profond.checks import check_choice, check_int, check_positive, check_range
+    from profond.data import names
+
+    check_choice("model", model, MODELS)
+    check_choice("--data", data, names())
+    check_choice("--engine", engine, ENGINES)
+    check_choice("--activation", activation, ACTIVATIONS)
+    check_choice("--optimizer", optimizer, OPTIMIZERS)
+    check_positive("--lr", lr)
+    check_int("--epochs", epochs, minimum=1)
+    check_int("--batch-size", batch_size, minimum=1)
+    check_int("--seed", seed, minimum=0)
+    check_positive("--weight-decay", weight_decay, allow_zero=True)
+    check_range("--dropout", dropout, 0.0, 0.95)
+    check_range("--val-fraction", val_fraction, 0.0, 0.9)
+    return parse_hidden(hidden)
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """"64,32" -> (64, 32); anything but comma-separated positive integers is an error."""
+    parts = [p.strip() for p in text.split(",")]
+    if not all(p.isdigit() and int(p) > 0 for p in parts):
+        raise ValueError(f"--hidden: expected comma-separated positive integers like 64,32; "
+                         f"got {text!r}")
+    return tuple(int(p) for p in parts)
+
+
+def prepare_data(name: str, val_fraction: float, seed: int):
+    """Flattened inputs standardised on the train part: {"train"|"val"|"test": (X, y)}."""
+    from profond.data import load
+    from profond.data.split import Standardizer, train_val_split
+
+    dataset = load(name)
+    X_train, X_test = _flat(dataset.X_train), _flat(dataset.X_test)
+    y_train, y_test = dataset.y_train, dataset.y_test
+    if dataset.task == "regression":
+        y_train, y_test = y_train.reshape(len(y_train), -1), y_test.reshape(len(y_test), -1)
+    splits = {}
+    if val_fraction > 0:
+        X_train, X_val, y_train, y_val = train_val_split(X_train, y_train, val_fraction, seed)
+        splits["val"] = (X_val, y_val)
+    scaler = Standardizer().fit(X_train)
+    splits = {k: (scaler.transform(X), y) for k, (X, y) in
+              {"train": (X_train, y_train), **splits, "test": (X_test, y_test)}.items()}
+    return splits, dataset
+
+
+def fit_and_test(learner, splits: dict, epochs: int, batch_size: int, seed: int):
+    """Train with a progress bar (on stderr, so stdout stays for results); test once at the end."""
+    from profond.train.callbacks import ProgressBar, TrainingDiverged
+    from profond.train.trainer import Trainer
+
+    trainer = Trainer(epochs, batch_size, seed=seed, callbacks=[ProgressBar(err_console)])
+    start = time.perf_counter()
+    try:
+        history = trainer.fit(learner, splits["train"], val=splits.get("val"))
+    except TrainingDiverged as exc:
+        fail(str(exc), code=1)
+    seconds = time.perf_counter() - start
+    test = learner.evaluate(learner.prepare(*splits["test"]))
+    final = {"test_acc": test.get("acc"), "test_loss": test["loss"], "epochs": len(history),
+             "seconds": round(seconds, 3)}
+    return final, history
+
+
+def write_run(folder: Path, learner, history, final: dict, test: tuple, classes) -> dict:
+    """The run's files: curves, confusion matrix, final.json (the runs store extends this)."""
+    from profond.train.report import write_outputs
+
+    X_test, y_test = test
+    y_pred = learner.predict(X_test).argmax(axis=1) if classes else None
+    return write_outputs(folder, history, final, y_test, y_pred, classes)
+
+
+def _flat(X):
+    return X.reshape(len(X), -1)
+
+
+def _runs_dir() -> Path:
+    from profond.paths import runs_dir
+
+    return runs_dir()

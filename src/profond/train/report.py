@@ -1,0 +1,58 @@
+"""What a finished training run leaves in its folder: curves, confusion matrix, final metrics."""
+
+from pathlib import Path
+
+import numpy as np
+
+from profond.io import atomic_write, atomic_write_json
+from profond.train.history import History
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
+    """M[i, j] = number of examples of class i predicted as j; (C, C) int64.
+
+    Mirrors sklearn.metrics.confusion_matrix(y_true, y_pred, labels=range(C)).
+    """
+    y_true, y_pred = np.asarray(y_true, dtype=np.int64), np.asarray(y_pred, dtype=np.int64)
+    counts = np.bincount(y_true * n_classes + y_pred, minlength=n_classes * n_classes)
+    return counts.reshape(n_classes, n_classes)
+
+
+def plot_confusion_matrix(matrix: np.ndarray, classes: list[str], path: str | Path) -> Path:
+    """The matrix as a PNG: rows are true classes, columns predictions, counts in the cells."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = len(matrix)
+    fig, ax = plt.subplots(figsize=(1.0 + 0.45 * n, 0.8 + 0.45 * n))
+    ax.imshow(matrix, cmap="Blues")
+    ticks = np.arange(n)
+    ax.set_xticks(ticks, classes, rotation=90 if n > 12 else 0)
+    ax.set_yticks(ticks, classes)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    if n <= 20:
+        threshold = matrix.max() / 2
+        for (i, j), count in np.ndenumerate(matrix):
+            ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
+                    color="white" if count > threshold else "black")
+    fig.tight_layout()
+    try:
+        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    finally:
+        plt.close(fig)
+
+
+def write_outputs(folder: str | Path, history: History, final: dict, y_true: np.ndarray,
+                  y_pred: np.ndarray | None, classes: list[str]) -> dict[str, Path]:
+    """learning_curves.png, confusion_matrix.png (classification) and final.json in `folder`."""
+    folder = Path(folder)
+    written = {"learning_curves": history.plot(folder / "learning_curves.png")}
+    if y_pred is not None and classes:
+        matrix = confusion_matrix(y_true, y_pred, len(classes))
+        written["confusion_matrix"] = plot_confusion_matrix(matrix, classes,
+                                                            folder / "confusion_matrix.png")
+    written["final"] = atomic_write_json(folder / "final.json", final)
+    return written

@@ -1,0 +1,80 @@
+"""`profond train`: the digits requirement, its output files, and clean errors for bad options."""
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from profond.cli import app
+
+runner = CliRunner()
+DIGITS = ["train", "mlp", "--engine", "scratch", "--data", "digits", "--hidden", "64,32",
+          "--activation", "relu", "--optimizer", "adam", "--lr", "1e-3", "--epochs", "30",
+          "--batch-size", "64", "--seed", "0", "--json"]
+
+
+@pytest.fixture(autouse=True)
+def _runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROFOND_RUNS", str(tmp_path / "runs"))
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+
+
+def _last_json(stdout: str) -> dict:
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def test_scratch_mlp_reaches_97_percent_on_digits(tmp_path):
+    result = runner.invoke(app, DIGITS)
+    assert result.exit_code == 0, result.output
+    summary = _last_json(result.stdout)
+    assert set(summary) >= {"run_id", "test_acc", "test_loss", "epochs", "seconds"}
+    assert summary["test_acc"] >= 0.97
+    assert summary["epochs"] == 30 and 0 < summary["test_loss"] < 0.5
+    folder = tmp_path / "runs" / summary["run_id"]
+    for name in ("learning_curves.png", "confusion_matrix.png"):
+        assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert json.loads((folder / "final.json").read_text())["test_acc"] == summary["test_acc"]
+
+
+def test_logistic_regression_on_iris_writes_into_out(tmp_path):
+    out = tmp_path / "iris-run"
+    result = runner.invoke(app, ["train", "logistic", "--data", "iris", "--lr", "0.05", "--epochs",
+                                 "40", "--batch-size", "16", "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    # iris is close to linearly separable: a softmax regression gets most of it right
+    assert _last_json(result.stdout)["test_acc"] > 0.85
+    assert (out / "learning_curves.png").exists() and (out / "confusion_matrix.png").exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["cnn"], "model: expected one of 'mlp', 'logistic'; got 'cnn'"),
+    (["mlp", "--data", "nope"], "--data: expected one of .*'digits'.*; got 'nope'"),
+    (["mlp", "--activation", "swish"],
+     "--activation: expected one of 'relu', 'sigmoid', 'tanh', 'leaky-relu'; got 'swish'"),
+    (["mlp", "--optimizer", "rmsprop"],
+     "--optimizer: expected one of 'sgd', 'adagrad', 'adam'; got 'rmsprop'"),
+    (["mlp", "--engine", "jax"], "--engine: expected one of .*'scratch'.*; got 'jax'"),
+    (["mlp", "--lr", "0"], r"--lr: expected a number > 0; got 0.0"),
+    (["mlp", "--lr", "-1"], r"--lr: expected a number > 0; got -1.0"),
+    (["mlp", "--hidden", "64,x"],
+     "--hidden: expected comma-separated positive integers like 64,32; got '64,x'"),
+    (["mlp", "--hidden", "0"],
+     "--hidden: expected comma-separated positive integers like 64,32; got '0'"),
+    (["mlp", "--epochs", "0"], "--epochs: expected an integer >= 1; got 0"),
+    (["mlp", "--dropout", "1.5"], r"--dropout: expected a number in \[0.0, 0.95\]; got 1.5"),
+])
+def test_bad_options_fail_with_one_line_naming_option_expected_and_received(args, message):
+    result = runner.invoke(app, ["train", *args])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert re.fullmatch(f"error: {message}", lines[0]), lines[0]
+
+
+def test_a_diverging_run_stops_with_the_divergence_message():
+    result = runner.invoke(app, ["train", "mlp", "--optimizer", "sgd", "--lr", "1e4",
+                                 "--epochs", "3"])
+    assert result.exit_code == 1
+    assert re.search(r"error: loss became (nan|inf|diverged) at epoch 1 step \d+; "
+                     r"try a lower learning rate \(got lr=10000\)", result.stderr)
