@@ -19,7 +19,7 @@ class DeltaRule(RegressorMixin, BaseEstimator):
     mode="online" updates after each example (order shuffled every epoch with `random_state`);
     mode="batch" applies the sum of the N updates once per epoch (eta must then be < 2 / lambda_max
     of X^T X). `loss_curve_` holds E over the training set after each epoch; training stops when an
-    epoch lowers E by less than `tol`.
+    epoch changes E by less than `tol`, and raises when E rises above its value at w = 0.
     torch: nn.Linear(n, 1) with 0.5 * MSELoss(reduction="sum") and SGD.
     """
 
@@ -39,18 +39,19 @@ class DeltaRule(RegressorMixin, BaseEstimator):
         Xb = with_bias(X)
         w = np.zeros(Xb.shape[1])
         rng = check_random_state(self.random_state)
+        E_start = self._loss(Xb, t, w)
         self.loss_curve_ = []
         self.converged_ = False
         for _ in range(self.max_epochs):
             online = self.mode == "online"
             w = self._online_epoch(Xb, t, w, rng) if online else self._batch_step(Xb, t, w)
             self.loss_curve_.append(self._loss(Xb, t, w))
-            if self._stopped():
+            if self._stopped(E_start):
                 break
         self.n_iter_ = len(self.loss_curve_)
         self.intercept_, self.coef_ = w[0], w[1:].copy()
         if not self.converged_:
-            warnings.warn(f"DeltaRule: E still falling by more than tol={self.tol} after "
+            warnings.warn(f"DeltaRule: E still changing by more than tol={self.tol} after "
                           f"max_epochs={self.max_epochs} epochs", ConvergenceWarning, stacklevel=2)
         return self
 
@@ -74,11 +75,12 @@ class DeltaRule(RegressorMixin, BaseEstimator):
         with np.errstate(over="ignore", invalid="ignore"):
             return 0.5 * float(np.sum((t - Xb @ w) ** 2))
 
-    def _stopped(self) -> bool:
+    def _stopped(self, E_start: float) -> bool:
         E = self.loss_curve_[-1]
-        if not np.isfinite(E):
-            raise ValueError(f"lr: expected a step small enough for E to stay finite; "
-                             f"got {self.lr} (E = {E} after epoch {len(self.loss_curve_)})")
-        if len(self.loss_curve_) > 1 and self.loss_curve_[-2] - E < self.tol:
-            self.converged_ = True
+        # Above E at w = 0, the steps are making the fit worse: lr is past the stable range.
+        if not E <= E_start:
+            raise ValueError(f"lr: expected a step small enough for E to decrease; got {self.lr} "
+                             f"(E = {E:.4g} after epoch {len(self.loss_curve_)}, "
+                             f"{E_start:.4g} at w = 0)")
+        self.converged_ = len(self.loss_curve_) > 1 and abs(self.loss_curve_[-2] - E) < self.tol
         return self.converged_
