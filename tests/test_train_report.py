@@ -1,0 +1,64 @@
+"""History and run reports: the figures are real PNGs, the confusion matrix is sklearn's."""
+
+import json
+
+import matplotlib.image
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import confusion_matrix as sk_confusion_matrix
+
+from profond.train.history import History
+from profond.train.report import confusion_matrix, write_outputs
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _history(with_val=True):
+    history = History()
+    for epoch in range(1, 6):
+        logs = {"epoch": epoch, "lr": 0.1, "loss": 1 / epoch, "acc": 1 - 1 / (epoch + 1)}
+        if with_val:
+            logs.update(val_loss=1.2 / epoch, val_acc=0.9 - 1 / (epoch + 2))
+        history.append(logs)
+    return history
+
+
+def test_history_lists_and_to_dict():
+    history = _history()
+    assert len(history) == 5 and history.epoch == [1, 2, 3, 4, 5]
+    assert history.to_dict()["val_loss"] == pytest.approx([1.2, 0.6, 0.4, 0.3, 0.24])
+    assert json.loads(json.dumps(history.to_dict()))["acc"][0] == 0.5
+    assert _history(with_val=False).val_acc == []
+
+
+def test_history_plot_writes_a_png_image(tmp_path):
+    path = _history().plot(tmp_path / "sub" / "curves.png")
+    assert path.read_bytes()[:8] == PNG
+    height, width, _ = matplotlib.image.imread(path).shape
+    assert width > height > 100  # two panels side by side
+    History(epoch=[1], loss=[0.5]).plot(tmp_path / "loss_only.png")
+    assert (tmp_path / "loss_only.png").read_bytes()[:8] == PNG
+
+
+@pytest.mark.filterwarnings("ignore:A single label was found")
+@settings(max_examples=30, deadline=None)
+@given(k=st.integers(1, 6), data=st.data())
+def test_confusion_matrix_equals_sklearn(k, data):
+    n = data.draw(st.integers(1, 40))
+    y_true = np.array(data.draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n)))
+    y_pred = np.array(data.draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n)))
+    expected = sk_confusion_matrix(y_true, y_pred, labels=list(range(k)))
+    np.testing.assert_array_equal(confusion_matrix(y_true, y_pred, k), expected)
+
+
+def test_write_outputs_writes_curves_matrix_and_final_json(tmp_path):
+    y_true, y_pred = np.array([0, 1, 2, 2]), np.array([0, 2, 2, 2])
+    written = write_outputs(tmp_path, _history(), {"test_acc": 0.75}, y_true, y_pred,
+                            ["a", "b", "c"])
+    assert written["learning_curves"].read_bytes()[:8] == PNG
+    assert written["confusion_matrix"].read_bytes()[:8] == PNG
+    assert json.loads(written["final"].read_text()) == {"test_acc": 0.75}
+    regression = write_outputs(tmp_path / "reg", _history(), {}, np.zeros(3), None, [])
+    assert "confusion_matrix" not in regression
