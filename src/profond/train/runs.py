@@ -7,6 +7,7 @@ status: running, finished, failed (diverged or crashed) or interrupted (Ctrl-C, 
 """
 
 import json
+import os
 import secrets
 import signal
 import sqlite3
@@ -26,7 +27,8 @@ STATUSES = ("running", "finished", "failed", "interrupted")
 _SCHEMA = """CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, status TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL,
     config TEXT NOT NULL, epochs TEXT NOT NULL DEFAULT '[]', final TEXT NOT NULL DEFAULT '{}',
-    artifacts TEXT NOT NULL DEFAULT '{}', error TEXT NOT NULL DEFAULT '')"""
+    artifacts TEXT NOT NULL DEFAULT '{}', error TEXT NOT NULL DEFAULT '',
+    pid INTEGER NOT NULL DEFAULT 0)"""
 _JSON_COLUMNS = ("config", "epochs", "final", "artifacts")
 
 
@@ -49,8 +51,9 @@ class RunStore:
         atomic_write_json(folder / "config.json", config)
         now = time.time()
         with closing(self._connect()) as db, db:
-            db.execute("INSERT INTO runs (id, status, created, updated, config) VALUES (?,?,?,?,?)",
-                       (run_id, "running", now, now, json.dumps(config)))
+            db.execute("INSERT INTO runs (id, status, created, updated, config, pid) "
+                       "VALUES (?,?,?,?,?,?)",
+                       (run_id, "running", now, now, json.dumps(config), os.getpid()))
         return Run(self, run_id)
 
     def open(self, run_id: str) -> "Run":
@@ -113,7 +116,7 @@ class Run:
         """Keep the first `n` epochs (a resumed run redoes the epoch it was killed in)."""
         epochs = self.record["epochs"][:n]
         atomic_write_json(self.folder / "metrics.json", epochs)
-        self.store.update(self.id, epochs=epochs, status="running", error="")
+        self.store.update(self.id, epochs=epochs, status="running", error="", pid=os.getpid())
         return epochs
 
     def add_artifact(self, name: str, path: str | Path) -> None:
@@ -136,10 +139,23 @@ def epoch_columns(epochs: list[dict]) -> dict[str, list]:
 
 
 def _decode(row: sqlite3.Row) -> dict:
+    """The row as a dict; a "running" run whose process is gone was killed: "interrupted"."""
     record = dict(row)
     for key in _JSON_COLUMNS:
         record[key] = json.loads(record[key])
+    if record["status"] == "running" and not _alive(record["pid"]):
+        record["status"] = "interrupted"
     return record
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    return True
 
 
 def _plain(value):

@@ -222,7 +222,7 @@ def optimizer_state(optimizer: torch.optim.Optimizer) -> dict[str, np.ndarray]:
 
 
 def load_optimizer_state(optimizer: torch.optim.Optimizer, flat: dict[str, np.ndarray]) -> None:
-    """Inverse of `optimizer_state`: values take the type the live optimizer uses for them."""
+    """Inverse of `optimizer_state`: numbers keep the type they were saved with."""
     sd = optimizer.state_dict()
     state: dict[int, dict] = {}
     for key, value in flat.items():
@@ -230,10 +230,10 @@ def load_optimizer_state(optimizer: torch.optim.Optimizer, flat: dict[str, np.nd
         if parts[:2] == ["optimizer", "state"]:
             state.setdefault(int(parts[2]), {})[parts[3]] = torch.from_numpy(np.array(value))
         elif parts[:2] == ["optimizer", "group"]:
-            group = sd["param_groups"][int(parts[2])]
-            live = group[parts[3]]
             value = np.asarray(value)
-            group[parts[3]] = (tuple(value.tolist()) if isinstance(live, tuple)
-                               else type(live)(value.item()))
+            # the saved dtype decides the type: a live default (momentum=0, an int) must not
+            # truncate the saved 0.9
+            sd["param_groups"][int(parts[2])][parts[3]] = (
+                tuple(value.tolist()) if value.ndim else value.item())
     sd["state"] = state
     optimizer.load_state_dict(sd)
