@@ -50,14 +50,21 @@ def _scatter(plt, ds):
 
 
 def _image_grid(plt, ds, rows=4, cols=8):
-    fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.1, rows * 1.3))
-    for ax, image, label in zip(axes.flat, ds.X_train, ds.y_train, strict=False):
-        # (C, H, W) -> (H, W, C) for colour, (H, W) for grey
-        picture = image[0] if image.shape[0] == 1 else np.transpose(image, (1, 2, 0))
-        ax.imshow(picture, cmap="gray" if image.shape[0] == 1 else None, vmin=0, vmax=1)
-        ax.set_title(ds.classes[label] if ds.classes else str(label), fontsize=7)
-        ax.axis("off")
-    fig.suptitle(ds.name)
+    """The first rows x cols training images tiled into one picture, each with its class name."""
+    images = ds.X_train[: rows * cols]
+    n, C, H, W = images.shape
+    tiles = np.ones((rows * cols, H + 1, W + 1, C), dtype=np.float32)  # 1-pixel white gutters
+    tiles[:n, :H, :W] = np.transpose(images, (0, 2, 3, 1))
+    mosaic = tiles.reshape(rows, cols, H + 1, W + 1, C).transpose(0, 2, 1, 3, 4)
+    mosaic = mosaic.reshape(rows * (H + 1), cols * (W + 1), C)
+    fig, ax = plt.subplots(figsize=(cols * 1.1, rows * 1.2))
+    ax.imshow(mosaic[..., 0] if C == 1 else mosaic, cmap="gray", vmin=0, vmax=1)
+    for i, label in enumerate(ds.y_train[:n]):
+        name = ds.classes[label] if ds.classes else str(label)
+        ax.text((i % cols) * (W + 1), (i // cols) * (H + 1), name, fontsize=7, va="top",
+                color="yellow", bbox={"facecolor": "black", "alpha": 0.5, "pad": 1})
+    ax.set(title=ds.name)
+    ax.axis("off")
     fig.tight_layout()
     return fig
 
