@@ -56,6 +56,16 @@ def test_mse_gradients_and_torch_parity(reduction, shape, seed):
                torch.tensor(y), seed)
 
 
+@SETTINGS
+@given(shape=st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple),
+       seed=st.integers(0, 2**16))
+def test_half_sse_gradients_and_torch_parity(shape, seed):
+    rng = np.random.default_rng(seed)
+    y_hat, y = rng.standard_normal(shape), rng.standard_normal(shape)
+    half_sse = lambda a, b: 0.5 * torch.nn.functional.mse_loss(a, b, reduction="sum")
+    check_loss(nn.HalfSSE(), half_sse, y_hat, y, torch.tensor(y), seed)
+
+
 def test_cross_entropy_is_stable_for_huge_logits():
     logits = np.array([[1e4, -1e4, 0.0], [3e4, 3e4, -5.0]], dtype=np.float32)
     y = np.array([1, 0])

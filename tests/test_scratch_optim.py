@@ -97,6 +97,22 @@ def test_lr_set_between_steps_is_used(name):
     assert_same(ours, theirs)
 
 
+@pytest.mark.parametrize(("name", "kwargs"), [CONFIGS[5], CONFIGS[7], CONFIGS[10]])
+def test_float64_parameters_stay_float64_and_equal_torch(name, kwargs):
+    data = np.random.default_rng(4).standard_normal((3, 2))
+    ours, theirs = Parameter(data, dtype=np.float64), torch.tensor(data, requires_grad=True)
+    opt = getattr(optim, name)([ours], **kwargs)
+    opt_t = getattr(torch.optim, name)([theirs], **kwargs)
+    for step in range(STEPS):
+        g = np.random.default_rng(step).standard_normal((3, 2))
+        ours.grad[...] = g
+        theirs.grad = torch.tensor(g)
+        opt.step()
+        opt_t.step()
+    assert ours.data.dtype == np.float64
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), atol=1e-12, rtol=0)
+
+
 def test_zero_grad_clears_every_grad():
     ours, _ = make_params()
     opt = optim.SGD(ours, lr=0.1)
