@@ -8,7 +8,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier, NearestCentroid
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from profond.classic import KNearestNeighbors, NearestMean
+from profond.classic import KNearestNeighbors, NearestMean, prototypes
 
 # Deck 001, "Exemple de calcul": three red examples, then the three class means and x = {5, 2}.
 RED_EXAMPLES = np.array([[5, 8], [7, 9], [6, 10]])
@@ -81,9 +81,10 @@ def test_knn_equidistant_neighbours_keep_the_earlier_example():
     assert model.kneighbors([[0.0]]).tolist() == [[0]]
 
 
-def test_knn_blocks_cover_every_query():
+def test_knn_blocks_cover_every_query(monkeypatch):
+    monkeypatch.setattr(prototypes, "_BLOCK_SIZE", 50 * 7)  # blocks of 7 queries, the last short
     rng = np.random.default_rng(0)
-    X_fit, X = rng.normal(size=(50, 3)), rng.normal(size=(2500, 3))
+    X_fit, X = rng.normal(size=(50, 3)), rng.normal(size=(40, 3))
     neighbors = KNearestNeighbors(n_neighbors=4).fit(X_fit, rng.integers(0, 3, 50)).kneighbors(X)
     d2 = ((X[:, None, :] - X_fit[None, :, :]) ** 2).sum(-1)
     np.testing.assert_array_equal(neighbors, np.argsort(d2, axis=1, kind="stable")[:, :4])

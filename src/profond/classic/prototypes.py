@@ -7,8 +7,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from profond.checks import check_int
 
-# Rows of queries per block, so that a (rows, N_train) distance block stays a few tens of MB.
-_BLOCK_ROWS = 1024
+# Distances per block of queries: 2**22 float64 (32 MB), whatever the training-set size.
+_BLOCK_SIZE = 2**22
 
 
 def squared_distances(X: np.ndarray, M: np.ndarray) -> np.ndarray:
@@ -73,9 +73,9 @@ class KNearestNeighbors(ClassifierMixin, BaseEstimator):
         """Indices of the k nearest training examples, nearest first, (N, k)."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=np.float64)
-        blocks = [self._block_neighbors(X[s:s + _BLOCK_ROWS])
-                  for s in range(0, len(X), _BLOCK_ROWS)]
-        return np.concatenate(blocks) if blocks else np.empty((0, self.n_neighbors), np.int64)
+        rows = max(1, _BLOCK_SIZE // len(self.X_fit_))
+        return np.concatenate([self._block_neighbors(X[s:s + rows])
+                               for s in range(0, len(X), rows)])
 
     def predict(self, X):
         neighbors = self.kneighbors(X)
