@@ -93,30 +93,30 @@ def _conv_forward(x, W, b, stride, padding, d):
     x = as_float(x)
     out_size = _check_conv(x, W, b, d, stride, padding)
     n, f = x.shape[0], W.shape[0]
-    cols = np.ascontiguousarray(windows(pad(x, padding), W.shape[2:], stride))
-    cols = cols.reshape(n, -1, prod(out_size))                    # (N, C·ΠK, ΠO)
-    out = np.matmul(W.reshape(f, -1), cols)                       # one GEMM per sample
+    view = windows(pad(x, padding), W.shape[2:], stride)            # (N, C, *K, *O)
+    # Channel-and-offset rows, (batch, position) columns: the whole layer is ONE matrix product,
+    # and the copy's inner loop runs along the input's contiguous last axis.
+    cols = np.ascontiguousarray(view.transpose(1, *range(2, 2 + d), 0, *range(2 + d, 2 + 2 * d)))
+    cols = cols.reshape(-1, n * prod(out_size))                      # (C·ΠK, N·ΠO)
+    out = W.reshape(f, -1) @ cols                                    # (F, N·ΠO)
     if b is not None:
         out += b[:, None]
-    cache = (x.shape, W, b is not None, cols, stride, padding)
-    return out.reshape(n, f, *out_size), cache
+    out = np.ascontiguousarray(out.reshape(f, n, *out_size).swapaxes(0, 1))
+    return out, (x.shape, W, b is not None, cols, stride, padding)
 
 
 def _conv_backward(dout, cache):
     x_shape, W, has_bias, cols, stride, padding = cache
-    n, f = dout.shape[:2]
-    dout = dout.reshape(n, f, -1)                                  # (N, F, ΠO)
+    n, f, *out_size = dout.shape
+    d = len(out_size)
+    dout = np.ascontiguousarray(dout.swapaxes(0, 1)).reshape(f, -1)  # (F, N·ΠO)
     # The kernel is shared by every output position: its gradient is the sum over positions
     # (and over the batch) of each position's contribution, as the slide says.
-    dW = np.matmul(dout, cols.transpose(0, 2, 1)).sum(axis=0).reshape(W.shape)
-    db = dout.sum(axis=(0, 2)) if has_bias else None
-    dcols = np.matmul(W.reshape(f, -1).T, dout)                    # (N, C·ΠK, ΠO)
-    d = len(x_shape) - 2
-    out_size = tuple(conv_output_size(s, k, stride, padding)
-                     for s, k in zip(x_shape[2:], W.shape[2:], strict=True))
-    dcols = dcols.reshape(n, x_shape[1], *W.shape[2:], *out_size)
-    dx = col2im(dcols, x_shape[2:2 + d], stride, padding)
-    return dx, dW, db
+    dW = (dout @ cols.T).reshape(W.shape)
+    db = dout.sum(axis=1) if has_bias else None
+    dcols = (W.reshape(f, -1).T @ dout).reshape(x_shape[1], *W.shape[2:], n, *out_size)
+    dcols = dcols.transpose(1 + d, 0, *range(1, 1 + d), *range(2 + d, 2 + 2 * d))
+    return col2im(dcols, x_shape[2:], stride, padding), dW, db
 
 
 def conv2d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, stride: int = 1,
