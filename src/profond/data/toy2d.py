@@ -160,6 +160,8 @@ def load_toy(name: str, n_samples: int | None = None, noise: float = 0.0, train_
     regression = is_regression(name)
     k = 0 if regression else 2 if name not in MULTICLASS else n_classes or DEFAULT_N_CLASSES
     meta = {"n_samples": len(X), "noise": noise, "train_ratio": train_ratio, "seed": seed}
+    if name in MULTICLASS:
+        meta["n_classes"] = k
     return Dataset(name, X[:n_train], y[:n_train], X[n_train:], y[n_train:],
                    task="regression" if regression else "classification",
                    classes=[str(c) for c in range(k)], meta=meta)
