@@ -84,5 +84,12 @@ class KNearestNeighbors(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(counts, axis=1)]
 
     def _block_neighbors(self, X):
-        order = np.argsort(squared_distances(X, self.X_fit_), axis=1, kind="stable")
-        return order[:, :self.n_neighbors]
+        d2, k = squared_distances(X, self.X_fit_), self.n_neighbors
+        nearest = np.argpartition(d2, k - 1, axis=1)[:, :k]
+        kth = np.take_along_axis(d2, nearest, 1).max(1, keepdims=True)
+        # argpartition picks any of the examples sharing the k-th distance; a stable sort of those
+        # rows keeps the earliest ones.
+        shared = (d2 <= kth).sum(1) > k
+        nearest[shared] = np.argsort(d2[shared], axis=1, kind="stable")[:, :k]
+        order = np.lexsort((nearest, np.take_along_axis(d2, nearest, 1)))
+        return np.take_along_axis(nearest, order, 1)
