@@ -61,8 +61,8 @@ def test_knn_equals_sklearn_brute(load, k):
     X_train, X_test, y_train, _ = _split(load)
     ours = KNearestNeighbors(n_neighbors=k).fit(X_train, y_train).predict(X_test)
     theirs = KNeighborsClassifier(n_neighbors=k, algorithm="brute").fit(X_train, y_train)
-    # Which of two equidistant k-th neighbours sklearn keeps depends on its heap, so queries where
-    # that choice changes the vote are left out; ties in the vote itself are compared.
+    # Which of two equidistant k-th neighbours sklearn keeps depends on its thread count, so
+    # queries where that choice changes the vote are left out; ties in the vote are compared.
     clear = ~_ambiguous(X_train, y_train, X_test, k)
     assert clear.mean() > 0.9
     np.testing.assert_array_equal(ours[clear], theirs.predict(X_test)[clear])

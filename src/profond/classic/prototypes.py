@@ -52,7 +52,7 @@ class KNearestNeighbors(ClassifierMixin, BaseEstimator):
 
     X (N, D) -> y (N,). A tie in the vote goes to the first class of `classes_`, as in
     sklearn.neighbors.KNeighborsClassifier(algorithm="brute"); a tie in distance for the k-th place
-    goes to the earlier training example (sklearn's heap may keep either one).
+    goes to the earlier training example (sklearn keeps either one, depending on its thread count).
     """
 
     def __init__(self, n_neighbors=5):
