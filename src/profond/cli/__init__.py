@@ -4,7 +4,7 @@ heavy libraries (torch, matplotlib, sklearn) load inside the commands, so `profo
 
 import typer
 
-from profond.cli import data, experiment, train
+from profond.cli import data, experiment, lab, train
 
 app = typer.Typer(
     name="profond",
@@ -16,6 +16,7 @@ app = typer.Typer(
 )
 app.add_typer(data.app, name="data")
 app.add_typer(experiment.app, name="experiment")
+app.command("lab")(lab.lab)
 app.command("train")(train.train)
 
 

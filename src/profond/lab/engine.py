@@ -1,0 +1,193 @@
+"""The playground network on the scratch engine: TFP's training step, losses and heatmaps.
+
+One "step" is TFP's: one epoch over the training set in mini-batches of `batch_size`. Binary
+classification keeps TFP's tanh output, labels ±1 and loss ½(ŷ − t)²; "softmax" uses softmax +
+cross-entropy over k classes; regression has a linear output and the same ½(ŷ − t)² loss.
+"""
+
+import numpy as np
+
+from profond.lab.labdata import LabData
+from profond.lab.schema import Config
+
+DOMAIN = 6.0
+HEATMAP = 100  # TFP's DENSITY: the output heatmap is 100 x 100 over [-6, 6]²
+THUMB = 20
+
+
+def grid(n: int) -> np.ndarray:
+    """(n*n, 2) points, row-major, top row at x2 = +6 as drawn on screen."""
+    xs = np.linspace(-DOMAIN, DOMAIN, n, dtype=np.float32)
+    x1, x2 = np.meshgrid(xs, xs[::-1])
+    return np.column_stack([x1.ravel(), x2.ravel()])
+
+
+class Playground:
+    """A feed-forward net features -> hidden layers -> output, trained one epoch per `step`."""
+
+    def __init__(self, cfg: Config, data: LabData, init_seed: int):
+        from profond.data.features import feature_map
+        from profond.scratch import nn
+
+        self.cfg, self.data, self.epoch = cfg, data, 0
+        self.classify = cfg.problem == "classification"
+        self.softmax = self.classify and (cfg.output == "softmax" or data.n_classes > 2)
+        self.n_out = data.n_classes if self.softmax else 1
+        self._features = lambda X: feature_map(X, cfg.features)
+        self.F_train, self.F_test = self._features(data.X_train), self._features(data.X_test)
+        self.rng = np.random.default_rng(init_seed)
+        self.net, self.linears = self._build(init_seed)
+        self.optimizer = self._optimizer()
+        self._ce, self._mse = nn.CrossEntropyLoss(), nn.MSELoss()
+        self._grid = np.vstack([grid(HEATMAP), grid(THUMB)])
+        self._grid_features = self._features(self._grid)
+
+    def _build(self, init_seed: int):
+        from profond.scratch import init, nn
+        from profond.scratch.rng import manual_seed
+
+        cfg = self.cfg
+        act = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "linear": nn.Identity}
+        sizes = [len(cfg.features), *cfg.hidden, self.n_out]
+        modules, linears = [], []
+        manual_seed(init_seed)
+        for i in range(len(sizes) - 1):
+            linear = nn.Linear(sizes[i], sizes[i + 1])
+            self._init(linear, init)
+            modules.append(linear)
+            linears.append(linear)
+            last = i == len(sizes) - 2
+            if not last:
+                modules.append(act[cfg.activation]())
+                if cfg.dropout > 0:
+                    modules.append(nn.Dropout(cfg.dropout))
+            elif self.classify and not self.softmax:
+                modules.append(nn.Tanh())
+        return nn.Sequential(*modules), linears
+
+    def _init(self, linear, init) -> None:
+        kind = self.cfg.init
+        if kind == "tfp":  # nn.ts: weight = Math.random() - 0.5, bias = 0.1
+            linear.weight.data[...] = self.rng.uniform(-0.5, 0.5, linear.weight.shape)
+        elif kind == "zeros":
+            linear.weight.data[...] = 0.0
+        elif kind == "xavier":
+            init.xavier_uniform_(linear.weight)
+        else:
+            init.kaiming_uniform_(linear.weight, nonlinearity="relu")
+        linear.bias.data[...] = 0.1 if kind in ("tfp", "zeros") else 0.0
+
+    def _optimizer(self):
+        from profond.scratch import optim
+
+        params, lr = self.net.parameters(), self.cfg.lr
+        return {
+            "sgd": lambda: optim.SGD(params, lr=lr),
+            "momentum": lambda: optim.SGD(params, lr=lr, momentum=0.9),
+            "adagrad": lambda: optim.Adagrad(params, lr=lr),
+            "adam": lambda: optim.Adam(params, lr=lr),
+        }[self.cfg.optimizer]()
+
+    def set_live(self, cfg: Config) -> None:
+        """Apply the settings TFP changes without a reset: learning rate, regularization, batch."""
+        self.cfg = cfg
+        for group in self.optimizer.param_groups:
+            group["lr"] = cfg.lr
+
+    def _loss_grad(self, out: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """Mean loss over the batch and d loss / d out."""
+        if self.softmax:
+            loss = self._ce(out, y)
+            return loss, self._ce.backward()
+        target = (2.0 * y - 1.0 if self.classify else y).reshape(-1, 1).astype(np.float32)
+        loss = 0.5 * self._mse(out, target)  # TFP's ½(ŷ − t)², averaged over the batch
+        return loss, self._mse.backward(0.5)
+
+    def step(self) -> None:
+        """One epoch over the shuffled training set in mini-batches (TFP's oneStep)."""
+        n, bs = len(self.F_train), self.cfg.batch_size
+        self.net.train()
+        order = self.rng.permutation(n)
+        for start in range(0, n, bs):
+            idx = order[start:start + bs]
+            out = self.net(self.F_train[idx])
+            _, dout = self._loss_grad(out, self.data.y_train[idx])
+            self.optimizer.zero_grad()
+            self.net.backward(dout)
+            self._update()
+        self.epoch += 1
+
+    def _update(self) -> None:
+        """Add the penalty's gradient to the weights (never biases), step, and for L1 zero the
+        weights whose sign flipped, as nn.ts does, so that L1 really prunes links."""
+        kind, rate = self.cfg.regularization, self.cfg.reg_rate
+        before = [lin.weight.data.copy() for lin in self.linears] if kind == "L1" else []
+        if kind != "none" and rate > 0:
+            for lin in self.linears:
+                w = lin.weight
+                w.grad += rate * (np.sign(w.data) if kind == "L1" else w.data)
+        self.optimizer.step()
+        for lin, old in zip(self.linears, before, strict=False):
+            flipped = (old * lin.weight.data) < 0
+            lin.weight.data[flipped] = 0.0
+
+    def evaluate(self, F: np.ndarray, y: np.ndarray) -> dict:
+        """Loss (and accuracy, confusion matrix for classification) on one split, in eval mode."""
+        if len(y) == 0:
+            return {"loss": None}
+        self.net.eval()
+        out = self.net(F)
+        loss, _ = self._loss_grad(out, y)
+        result = {"loss": loss if np.isfinite(loss) else None}
+        if self.classify:
+            pred = out.argmax(axis=1) if self.softmax else (out[:, 0] > 0).astype(np.int64)
+            k = max(self.n_out, 2)
+            result["acc"] = float((pred == y).mean())
+            result["confusion"] = np.bincount(y * k + pred, minlength=k * k).reshape(k, k).tolist()
+        return result
+
+    def activations(self) -> list[np.ndarray]:
+        """Every node's value over the heatmap grids: [features, hidden layers..., output]."""
+        self.net.eval()
+        x = self._grid_features
+        layers = [x]
+        mods = self.net._modules
+        for i, module in enumerate(mods):
+            x = module(x)
+            # a layer's output is what the next Linear reads (eval-mode Dropout is the identity)
+            if i + 1 == len(mods) or type(mods[i + 1]).__name__ == "Linear":
+                layers.append(x)
+        return layers
+
+    def output_map(self, out: np.ndarray) -> tuple[str, np.ndarray]:
+        """The output heatmap as (kind, values): "signed" in [-1, 1] or "classes" (class, prob)."""
+        out = out[: HEATMAP * HEATMAP]
+        if not self.softmax:
+            return "signed", np.clip(out[:, 0], -1, 1)
+        p = np.exp(out - out.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        if self.n_out == 2:
+            return "signed", p[:, 1] - p[:, 0]
+        return "classes", np.column_stack([p.argmax(axis=1), p.max(axis=1)])
+
+    def params(self) -> dict:
+        """Weights (out, in) and biases per layer, rounded for the wire."""
+        return {"weights": [np.round(lin.weight.data.astype(np.float64), 4).tolist()
+                            for lin in self.linears],
+                "biases": [np.round(lin.bias.data.astype(np.float64), 4).tolist()
+                           for lin in self.linears]}
+
+    def edit(self, layer: int, node: int, source: int | None, value: float) -> None:
+        """Set weight W[layer-1][node, source] or bias b[layer-1][node]; layer 0 is the inputs."""
+        if layer > len(self.linears):
+            raise ValueError(f"layer: expected 1..{len(self.linears)}; got {layer}")
+        lin = self.linears[layer - 1]
+        n_out, n_in = lin.weight.shape
+        if node >= n_out:
+            raise ValueError(f"node: expected 0..{n_out - 1}; got {node}")
+        if source is None:
+            lin.bias.data[node] = value
+        elif source >= n_in:
+            raise ValueError(f"source: expected 0..{n_in - 1}; got {source}")
+        else:
+            lin.weight.data[node, source] = value

@@ -1,0 +1,83 @@
+"""The lab's FastAPI app: the static page, and one WebSocket (/ws) per browser session."""
+
+import asyncio
+import contextlib
+import json
+from pathlib import Path
+
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from profond.lab.session import Session
+
+STATIC = Path(__file__).parent / "static"
+MAX_SESSIONS = 64
+MAX_MESSAGE_BYTES = 256_000
+IDLE_S = 900.0
+TRY_AGAIN_LATER = 1013  # RFC 6455 close code
+
+
+def create_app(*, max_sessions: int = MAX_SESSIONS, idle_s: float = IDLE_S) -> FastAPI:
+    """The lab app; `max_sessions` caps concurrent sessions, `idle_s` reaps silent ones."""
+    app = FastAPI(title="profond lab", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.sessions = set()
+
+    @app.get("/")
+    async def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/health")
+    async def health() -> dict:
+        return {"ok": True, "sessions": len(app.state.sessions)}
+
+    @app.websocket("/ws")
+    async def ws(websocket: WebSocket) -> None:
+        await websocket.accept()
+        if len(app.state.sessions) >= max_sessions:
+            await websocket.send_text(json.dumps({"type": "error", "field": "session",
+                                                  "message": f"sessions: expected at most "
+                                                  f"{max_sessions} at once; the lab is full"}))
+            await websocket.close(code=TRY_AGAIN_LATER)
+            return
+        session = Session(lambda msg: websocket.send_text(json.dumps(msg)), idle_s)
+        app.state.sessions.add(session)
+        worker = asyncio.create_task(session.run())
+        try:
+            await session.start()
+            await _receive(websocket, session, worker)
+        except (WebSocketDisconnect, RuntimeError):
+            pass  # the browser went away mid-send
+        finally:
+            app.state.sessions.discard(session)
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await worker
+            with contextlib.suppress(Exception):
+                await websocket.close()
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
+
+
+async def _receive(websocket: WebSocket, session: Session, worker: asyncio.Task) -> None:
+    """Feed messages to the session until the client leaves or the worker reaps it as idle."""
+    while True:
+        receive = asyncio.ensure_future(websocket.receive())
+        done, _ = await asyncio.wait({receive, worker}, return_when=asyncio.FIRST_COMPLETED)
+        if worker in done:
+            receive.cancel()
+            worker.result()  # re-raise a worker crash instead of hiding it
+            await session.send({"type": "closed", "reason": "idle"})
+            return
+        message = receive.result()
+        if message["type"] == "websocket.disconnect":
+            return
+        text = message.get("text")
+        if text is None:
+            await session.error("message: expected JSON text; got binary")
+        elif len(text) > MAX_MESSAGE_BYTES:
+            await session.error(f"message: expected at most {MAX_MESSAGE_BYTES} bytes; "
+                                f"got {len(text)}")
+        else:
+            await session.handle(text)

@@ -1,0 +1,237 @@
+"""One lab session: its configuration, data, network and the worker that trains and streams frames.
+
+Messages are handled as they arrive; the compute (an epoch, a frame) runs in a thread under the
+session's lock, so a parameter change waits for at most one epoch before its frame goes out.
+"""
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+import numpy as np
+from pydantic import ValidationError
+
+from profond.lab import export, labdata
+from profond.lab.engine import Playground
+from profond.lab.frames import build_frame
+from profond.lab.schema import MAX_POINTS, MESSAGE, Config, choices
+
+DATA_FIELDS = {"problem", "dataset", "n_classes", "noise", "train_ratio", "seed"}
+NET_FIELDS = {"features", "hidden", "activation", "output", "optimizer", "dropout", "init",
+              "regularization"}
+MAX_FPS = 60
+log = logging.getLogger(__name__)
+
+
+class Session:
+    """A client's playground. `send` delivers one JSON-able dict to the client."""
+
+    def __init__(self, send: Callable[[dict], Awaitable[None]], idle_s: float):
+        self._send, self.idle_s = send, idle_s
+        self.cfg = Config()
+        self.custom = np.zeros((0, 3))
+        self.playing, self.hover, self.resets = False, None, 0
+        self.last_seen = time.monotonic()
+        self.lock = asyncio.Lock()
+        self._send_lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._new_data()
+
+    async def send(self, message: dict) -> None:
+        async with self._send_lock:
+            await self._send(message)
+
+    async def start(self) -> None:
+        await self.send({"type": "hello", "config": self.cfg.model_dump(), "choices": choices(),
+                         "thumbnails": export.thumbnails()})
+        await self.send({"type": "data", **self.data.points()})
+        await self._frame()
+
+    # -- the worker ------------------------------------------------------------------------
+    async def run(self) -> None:
+        """Train while playing, at most MAX_FPS frames a second; return once idle too long."""
+        while time.monotonic() - self.last_seen < self.idle_s:
+            if not self.playing:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                except TimeoutError:
+                    pass
+                continue
+            started = time.monotonic()
+            try:
+                await self._train_and_send()
+            except Exception as exc:  # pause and report rather than lose the worker
+                log.exception("lab training step failed")
+                self.playing = False
+                await self.error(f"internal error: {type(exc).__name__}: {exc}")
+            await asyncio.sleep(max(0.0, 1 / MAX_FPS - (time.monotonic() - started)))
+
+    async def _train_and_send(self) -> None:
+        async with self.lock:
+            frame = await asyncio.to_thread(self._step_and_frame)
+        if self.cfg.max_epochs and self.pg.epoch >= self.cfg.max_epochs:
+            self.playing = False
+            frame["playing"] = False
+        await self.send(frame)
+
+    def _step_and_frame(self) -> dict:
+        with np.errstate(all="ignore"):  # a diverging net (lr 10) shows NaN losses, not a crash
+            self.pg.step()
+            return self._frame_dict()
+
+    def _frame_dict(self) -> dict:
+        with np.errstate(all="ignore"):
+            return {**build_frame(self.pg, self.hover), "playing": self.playing}
+
+    async def _frame(self) -> None:
+        async with self.lock:
+            frame = await asyncio.to_thread(self._frame_dict)
+        await self.send(frame)
+
+    # -- messages --------------------------------------------------------------------------
+    async def handle(self, raw: str) -> None:
+        """Validate one client message and act on it; every failure becomes an error frame."""
+        self.last_seen = time.monotonic()
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            await self.error(f"message: expected a JSON object; got {raw[:40]!r}")
+            return
+        try:
+            msg = MESSAGE.validate_python(data)
+            await getattr(self, "_on_" + msg.type)(msg)
+        except ValidationError as exc:
+            await self.error(*_describe(exc))
+        except (ValueError, TypeError) as exc:  # json errors and engine range checks
+            await self.error(str(exc))
+        except Exception as exc:  # a bug must cost one message, not the session
+            log.exception("lab message failed")
+            await self.error(f"internal error: {type(exc).__name__}: {exc}")
+
+    async def error(self, message: str, field: str = "") -> None:
+        await self.send({"type": "error", "message": message, "field": field})
+
+    async def _on_ping(self, msg) -> None:
+        await self.send({"type": "pong"})
+
+    async def _on_play(self, msg) -> None:
+        if self.cfg.max_epochs and self.pg.epoch >= self.cfg.max_epochs:
+            await self.error(f"max_epochs: reached {self.cfg.max_epochs}; reset or raise it",
+                             "max_epochs")
+            return
+        self.playing = True
+        self._wake.set()
+        await self.send({"type": "status", "playing": True})
+
+    async def _on_pause(self, msg) -> None:
+        self.playing = False
+        await self.send({"type": "status", "playing": False})
+
+    async def _on_step(self, msg) -> None:
+        self.playing = False
+        await self._train_and_send()
+
+    async def _on_reset(self, msg) -> None:
+        async with self.lock:
+            self.resets += 1
+            self._new_net()
+        await self._frame()
+
+    async def _on_regenerate(self, msg) -> None:
+        seed = int(np.random.default_rng().integers(0, 2**31 - 1))
+        await self._apply({"seed": seed})
+
+    async def _on_config(self, msg) -> None:
+        await self._apply(msg.config)
+
+    async def _apply(self, changes: dict) -> None:
+        merged = {**self.cfg.model_dump(), **changes}
+        cfg = Config.model_validate(merged)
+        if "problem" in changes and cfg.dataset_for_problem() != cfg.dataset:
+            cfg = cfg.model_copy(update={"dataset": cfg.dataset_for_problem()})
+        changed = {k for k in Config.model_fields if getattr(cfg, k) != getattr(self.cfg, k)}
+        async with self.lock:
+            self.cfg = cfg
+            if changed & DATA_FIELDS:
+                self._new_data()
+            elif changed & NET_FIELDS:
+                self._new_net()
+            else:
+                self.pg.set_live(cfg)
+        await self.send({"type": "config", "config": cfg.model_dump()})
+        if changed & DATA_FIELDS:
+            await self.send({"type": "data", **self.data.points()})
+        await self._frame()
+
+    async def _on_edit(self, msg) -> None:
+        async with self.lock:
+            self.pg.edit(msg.layer, msg.node, msg.source, msg.value)
+        await self._frame()
+
+    async def _on_hover(self, msg) -> None:
+        self.hover = tuple(int(v) for v in msg.node.split(",")) if msg.node else None
+        await self._frame()
+
+    async def _on_add_point(self, msg) -> None:
+        classify = self.cfg.problem == "classification"
+        if classify and not float(msg.label).is_integer():
+            raise ValueError(f"label: expected a class index; got {msg.label}")
+        points = self.custom if self.cfg.dataset == "custom" else self._all_points()
+        if len(points) >= MAX_POINTS:
+            raise ValueError(f"points: expected at most {MAX_POINTS}; got {len(points) + 1}")
+        self.custom = np.vstack([points, [[msg.x, msg.y, msg.label]]])
+        await self._set_custom()
+
+    async def _on_clear_points(self, msg) -> None:
+        self.custom = np.zeros((0, 3))
+        await self._set_custom()
+
+    async def _on_upload_csv(self, msg) -> None:
+        self.custom = labdata.parse_csv(msg.text, self.cfg.problem == "classification")
+        await self._set_custom()
+
+    async def _on_download_csv(self, msg) -> None:
+        await self.send({"type": "csv", "filename": f"profond-{self.cfg.dataset}.csv",
+                         "text": labdata.to_csv(self._all_points())})
+
+    async def _on_export(self, msg) -> None:
+        async with self.lock:
+            payload = export.export(self.pg, msg.format)
+        await self.send({"type": "export", **payload})
+
+    # -- state -----------------------------------------------------------------------------
+    async def _set_custom(self) -> None:
+        self.cfg = self.cfg.model_copy(update={"dataset": "custom"})
+        async with self.lock:
+            self._new_data()
+        await self.send({"type": "config", "config": self.cfg.model_dump()})
+        await self.send({"type": "data", **self.data.points()})
+        await self._frame()
+
+    def _all_points(self) -> np.ndarray:
+        d = self.data
+        X, y = np.vstack([d.X_train, d.X_test]), np.concatenate([d.y_train, d.y_test])
+        return np.column_stack([X.astype(np.float64), y.astype(np.float64)])
+
+    def _new_data(self) -> None:
+        self.data = labdata.make_data(self.cfg, self.custom)
+        self._new_net()
+
+    def _new_net(self) -> None:
+        # the link's seed reproduces the first run; later resets draw fresh weights, as in TFP
+        self.pg = Playground(self.cfg, self.data, init_seed=self.cfg.seed + 7919 * self.resets)
+        self.playing = False
+
+
+def _describe(exc: ValidationError) -> tuple[str, str]:
+    """pydantic's first error as (message naming the field, field)."""
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err["loc"] if not isinstance(p, int) or p) or "message"
+    text = err["msg"].removeprefix("Value error, ")
+    got = err.get("input")
+    if text.startswith(field.split(".")[-1] + ":"):
+        return text, field
+    return f"{field}: {text}; got {str(got)[:60]!r}", field

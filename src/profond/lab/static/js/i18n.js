@@ -1,0 +1,99 @@
+// Every user-facing string in English and French; elements carry data-i18n / data-i18n-title.
+
+const STRINGS = {
+  en: {
+    tagline: "a neural network you can train, see and break, right here",
+    reset: "Reset the network (r)", play: "Run / pause (space)", step: "One epoch (s)",
+    epoch: "Epoch", learningRate: "Learning rate", activation: "Activation",
+    regularization: "Regularization", regRate: "Regularization rate", problem: "Problem type",
+    optimizer: "Optimizer", outputLayer: "Output", dropout: "Dropout", init: "Weight init",
+    maxEpochs: "Stop after (epochs, 0 = never)", data: "Data",
+    whichDataset: "Which dataset do you want to use?", classes: "Classes",
+    ratio: "Ratio of training to test data", noise: "Noise", batchSize: "Batch size",
+    regenerate: "Regenerate", customHint: "Click on the output to add points of this class " +
+      "(value for regression); shift-click adds to the other class.",
+    pointClass: "Class", clear: "Clear", uploadCsv: "Upload CSV", downloadCsv: "Download CSV",
+    features: "Features", whichFeatures: "Which properties do you want to feed in? Click to toggle.",
+    hiddenLayers: "hidden layers", hiddenLayer: "hidden layer", neurons: "neurons",
+    neuron: "neuron", output: "Output", testLoss: "Test loss", trainLoss: "Training loss",
+    testAcc: "Test accuracy", legend: "Colours show data, neuron and weight values.",
+    showTest: "Show test data", discretize: "Discretize output", confusion: "Confusion matrix (test)",
+    truth: "true", predicted: "predicted", exportModel: "Export model (safetensors + JSON)",
+    exportTorch: "Export as PyTorch code", weight: "Weight", bias: "Bias", is: "is",
+    clickToEdit: "Click to edit, Enter to apply.", classroom: "Classroom mode",
+    classroomHint: "Tick the controls to hide, then share this link:", thisLink: "this link",
+    shortcuts: "Keys: space = play/pause · s = step · r = reset · g = regenerate · l = language",
+    classification: "Classification", regression: "Regression", none: "None",
+    relu: "ReLU", tanh: "Tanh", sigmoid: "Sigmoid", linear: "Linear",
+    sgd: "SGD", momentum: "SGD + momentum 0.9", adagrad: "Adagrad", adam: "Adam",
+    out_tanh: "tanh + ½ squared error (TFP)", out_softmax: "softmax + cross-entropy",
+    init_tfp: "uniform ±0.5 (TFP)", init_xavier: "Xavier (Glorot)", init_he: "He (Kaiming)",
+    init_zeros: "zeros", connected: "connected", disconnected: "reconnecting…",
+    ds_circle: "Circle", ds_xor: "Exclusive or", ds_gauss: "Gaussian", ds_spiral: "Spiral",
+    ds_moons: "Moons", ds_blobs: "Blobs (k classes)", ds_spirals: "Spirals (k classes)",
+    "ds_reg-plane": "Plane", "ds_reg-gauss": "Multi Gaussian", ds_custom: "Your own points",
+    hideGroup: "Hide",
+  },
+  fr: {
+    tagline: "un réseau de neurones à entraîner, observer et casser, ici même",
+    reset: "Réinitialiser le réseau (r)", play: "Lancer / pause (espace)",
+    step: "Une époque (s)", epoch: "Époque", learningRate: "Taux d’apprentissage",
+    activation: "Activation", regularization: "Régularisation",
+    regRate: "Taux de régularisation", problem: "Type de problème", optimizer: "Optimiseur",
+    outputLayer: "Sortie", dropout: "Dropout", init: "Initialisation des poids",
+    maxEpochs: "Arrêt après (époques, 0 = jamais)", data: "Données",
+    whichDataset: "Quel jeu de données voulez-vous utiliser ?", classes: "Classes",
+    ratio: "Part des données d’entraînement", noise: "Bruit", batchSize: "Taille du lot",
+    regenerate: "Régénérer", customHint: "Cliquez sur la sortie pour ajouter des points de " +
+      "cette classe (valeur en régression) ; maj-clic ajoute à l’autre classe.",
+    pointClass: "Classe", clear: "Effacer", uploadCsv: "Importer un CSV",
+    downloadCsv: "Télécharger le CSV", features: "Entrées",
+    whichFeatures: "Quelles caractéristiques donner au réseau ? Cliquez pour (dés)activer.",
+    hiddenLayers: "couches cachées", hiddenLayer: "couche cachée", neurons: "neurones",
+    neuron: "neurone", output: "Sortie", testLoss: "Perte de test",
+    trainLoss: "Perte d’entraînement", testAcc: "Exactitude (test)",
+    legend: "Les couleurs montrent les données, les neurones et les poids.",
+    showTest: "Montrer les données de test", discretize: "Sortie discrétisée",
+    confusion: "Matrice de confusion (test)", truth: "vrai", predicted: "prédit",
+    exportModel: "Exporter le modèle (safetensors + JSON)",
+    exportTorch: "Exporter en code PyTorch", weight: "Le poids", bias: "Le biais", is: "vaut",
+    clickToEdit: "Cliquez pour modifier, Entrée pour valider.", classroom: "Mode classe",
+    classroomHint: "Cochez les contrôles à masquer, puis partagez ce lien :",
+    thisLink: "ce lien",
+    shortcuts: "Touches : espace = lancer/pause · s = une époque · r = réinitialiser · " +
+      "g = régénérer · l = langue",
+    classification: "Classification", regression: "Régression", none: "Aucune",
+    relu: "ReLU", tanh: "Tanh", sigmoid: "Sigmoïde", linear: "Linéaire",
+    sgd: "SGD", momentum: "SGD + moment 0,9", adagrad: "Adagrad", adam: "Adam",
+    out_tanh: "tanh + ½ erreur quadratique (TFP)", out_softmax: "softmax + entropie croisée",
+    init_tfp: "uniforme ±0,5 (TFP)", init_xavier: "Xavier (Glorot)", init_he: "He (Kaiming)",
+    init_zeros: "zéros", connected: "connecté", disconnected: "reconnexion…",
+    ds_circle: "Cercle", ds_xor: "Ou exclusif", ds_gauss: "Gaussiennes", ds_spiral: "Spirale",
+    ds_moons: "Lunes", ds_blobs: "Nuages (k classes)", ds_spirals: "Spirales (k classes)",
+    "ds_reg-plane": "Plan", "ds_reg-gauss": "Gaussiennes multiples",
+    ds_custom: "Vos propres points", hideGroup: "Masquer",
+  },
+};
+
+let lang = "en";
+
+export function t(key) {
+  return STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
+}
+
+export function setLang(next) {
+  lang = next in STRINGS ? next : "en";
+  document.documentElement.lang = lang;
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll("[data-i18n-title]")) {
+    el.title = t(el.dataset.i18nTitle);
+  }
+  for (const el of document.querySelectorAll("option[data-i18n-option]")) {
+    el.textContent = t(el.dataset.i18nOption);
+  }
+  return lang;
+}
+
+export function getLang() {
+  return lang;
+}

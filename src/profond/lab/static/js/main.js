@@ -1,0 +1,190 @@
+// Entry point: connects to the server, wires every control to a message, draws each frame.
+
+import { LossChart } from "./chart.js";
+import { buildControls, renderControls } from "./controls.js";
+import { Heatmap } from "./heatmap.js";
+import { getLang, setLang, t } from "./i18n.js";
+import { Network } from "./network.js";
+import { applyHidden, buildClassroom, download, downloadBase64, renderMetrics, showError }
+  from "./panels.js";
+import { connect } from "./socket.js";
+import { readHash, view, writeHash } from "./state.js";
+
+const $ = (id) => document.getElementById(id);
+const fromHash = readHash();
+Object.assign(view, fromHash.view);
+let config = null;
+let choices = null;
+let playing = false;
+let lastFrame = null;
+let nOut = 1;
+let nClasses = 2;
+let built = false;
+
+const socket = connect(onMessage, (status) => {
+  $("conn").textContent = t(status === "open" ? "connected" : "disconnected");
+  $("conn").classList.toggle("down", status !== "open");
+});
+const send = (message) => socket.send(message);
+const change = (partial) => send({ type: "config", config: partial });
+const chart = new LossChart($("chart"));
+const heatmap = new Heatmap($("heatmap"), $("points"), addPoint);
+let network = null;
+let refreshClassroom = () => {};
+
+function addPoint(x, y, shift) {
+  if (!config || config.dataset !== "custom") return;
+  let label = Number($("point-class").value);
+  if (shift && config.problem === "classification") label = label === 0 ? 1 : 0;
+  send({ type: "add_point", x, y, label });
+}
+
+function onMessage(message) {
+  switch (message.type) {
+    case "hello": return onHello(message);
+    case "config": return onConfig(message.config);
+    case "data": return onData(message);
+    case "frame": return onFrame(message);
+    case "status": return setPlaying(message.playing);
+    case "error": return showError(message.message);
+    case "csv": return download(message.filename, "text/csv", message.text);
+    case "export": return downloadBase64(message);
+    default: return undefined;
+  }
+}
+
+function onHello(message) {
+  choices = message.choices;
+  if (!built) build(message);
+  // the link (or the page before a reconnect) wins over the server's defaults
+  const wanted = config ?? fromHash.config;
+  onConfig(message.config);
+  if (Object.keys(wanted).length) change(wanted);
+}
+
+function build(message) {
+  built = true;
+  buildControls(choices, message.thumbnails, change);
+  network = new Network($("network"), $("hovercard"), choices.features, {
+    toggleFeature: (name) => {
+      const on = config.features.includes(name);
+      if (on && config.features.length === 1) return;
+      const features = on ? config.features.filter((f) => f !== name)
+        : choices.features.filter((f) => f === name || config.features.includes(f));
+      change({ features });
+    },
+    neurons: (layer, delta) => {
+      const hidden = [...config.hidden];
+      hidden[layer] = Math.max(1, Math.min(choices.max_neurons, hidden[layer] + delta));
+      change({ hidden });
+    },
+    edit: (layer, node, source, value) => send({ type: "edit", layer, node, source, value }),
+    hover: (node) => {
+      $("hover-label").textContent = node ? `${t("neuron")} ${node}` : "";
+      send({ type: "hover", node });
+    },
+  });
+  bindButtons();
+  refreshClassroom = buildClassroom(() => config, () => { applyHidden(); saveView(); });
+  setLang(view.lang);
+  $("lang").textContent = view.lang === "fr" ? "EN" : "FR";
+  $("show_test").checked = view.show_test;
+  $("discretize").checked = view.discretize;
+  applyHidden();
+}
+
+function layers(delta) {
+  const hidden = [...config.hidden];
+  if (delta > 0 && hidden.length < choices.max_layers) hidden.push(2);
+  if (delta < 0) hidden.pop();
+  change({ hidden });
+}
+
+function toggleLang() {
+  view.lang = setLang(getLang() === "en" ? "fr" : "en");
+  $("lang").textContent = view.lang === "fr" ? "EN" : "FR";
+  if (config) network.key = "";
+  redraw();
+  saveView();
+}
+
+function bindButtons() {
+  $("play").addEventListener("click", () => send({ type: playing ? "pause" : "play" }));
+  $("step").addEventListener("click", () => send({ type: "step" }));
+  $("reset").addEventListener("click", () => send({ type: "reset" }));
+  $("regenerate").addEventListener("click", () => send({ type: "regenerate" }));
+  $("add-layer").addEventListener("click", () => layers(+1));
+  $("remove-layer").addEventListener("click", () => layers(-1));
+  $("lang").addEventListener("click", toggleLang);
+  $("clear-points").addEventListener("click", () => send({ type: "clear_points" }));
+  $("csv-download").addEventListener("click", () => send({ type: "download_csv" }));
+  $("export-model").addEventListener("click", () => send({ type: "export", format: "safetensors" }));
+  $("export-torch").addEventListener("click", () => send({ type: "export", format: "pytorch" }));
+  $("csv-upload").addEventListener("change", async (event) => {
+    const file = event.target.files[0];
+    if (!file) return;
+    if (file.size > choices.max_csv_bytes) showError(`CSV > ${choices.max_csv_bytes} bytes`);
+    else send({ type: "upload_csv", text: await file.text() });
+    event.target.value = "";
+  });
+  for (const id of ["show_test", "discretize"]) {
+    $(id).addEventListener("change", () => { view[id] = $(id).checked; redraw(); saveView(); });
+  }
+  document.addEventListener("keydown", onKey);
+  setInterval(() => { if (document.visibilityState === "visible") send({ type: "ping" }); }, 20000);
+}
+
+function onKey(event) {
+  if (event.target.closest("input, select, textarea") || event.ctrlKey || event.metaKey) return;
+  const actions = { " ": () => send({ type: playing ? "pause" : "play" }),
+    s: () => send({ type: "step" }), r: () => send({ type: "reset" }),
+    g: () => send({ type: "regenerate" }), l: toggleLang };
+  const action = actions[event.key];
+  if (action) {
+    event.preventDefault();
+    action();
+  }
+}
+
+function saveView() {
+  if (config) writeHash(config);
+  refreshClassroom();
+}
+
+function onConfig(next) {
+  config = next;
+  renderControls(config, nClasses);
+  $("num-layers").textContent = String(config.hidden.length);
+  writeHash(config);
+  refreshClassroom();
+}
+
+function onData(message) {
+  nClasses = message.n_classes;
+  heatmap.setPoints(message);
+  chart.reset();
+  if (config) renderControls(config, nClasses);
+  heatmap.drawPoints(view.show_test);
+}
+
+function setPlaying(value) {
+  playing = value;
+  document.body.classList.toggle("playing", playing);
+}
+
+function onFrame(frame) {
+  lastFrame = frame;
+  setPlaying(frame.playing);
+  nOut = frame.weights[frame.weights.length - 1].length;
+  chart.add(frame.epoch, frame.train_loss, frame.test_loss);
+  redraw();
+}
+
+function redraw() {
+  if (!lastFrame || !config) return;
+  network.layout(config, nOut);
+  network.update(lastFrame, view.discretize);
+  heatmap.paint(lastFrame.hover ?? lastFrame.heatmap, view.discretize);
+  heatmap.drawPoints(view.show_test);
+  renderMetrics(lastFrame);
+}

@@ -1,0 +1,96 @@
+// Numbers beside the heatmap (losses, accuracy, confusion matrix), downloads, and the classroom
+// panel that hides chosen controls through the link.
+
+import { t } from "./i18n.js";
+import { hashFor, view } from "./state.js";
+
+const $ = (id) => document.getElementById(id);
+
+function fmt(value) {
+  return value === null || value === undefined ? "–" : value.toFixed(3);
+}
+
+export function renderMetrics(frame) {
+  $("epoch").textContent = String(frame.epoch).padStart(6, "0").replace(/(\d{3})$/, ",$1");
+  $("train-loss").textContent = fmt(frame.train_loss);
+  $("test-loss").textContent = fmt(frame.test_loss);
+  const acc = frame.test_acc ?? frame.train_acc;
+  $("test-acc").textContent = acc === null || acc === undefined ? "–"
+    : `${(100 * acc).toFixed(1)} %`;
+  renderConfusion(frame.confusion);
+}
+
+function renderConfusion(matrix) {
+  const table = $("confusion");
+  table.closest(".confusion").hidden = !matrix;
+  if (!matrix) return;
+  const rows = [`<tr><th>${t("truth")} \\ ${t("predicted")}</th>`
+    + matrix.map((_, k) => `<th>${k}</th>`).join("") + "</tr>"];
+  const max = Math.max(1, ...matrix.flat());
+  matrix.forEach((row, k) => {
+    rows.push(`<tr><th>${k}</th>` + row.map((n, j) => {
+      const alpha = (0.08 + 0.6 * n / max).toFixed(2);
+      const hue = k === j ? "8,119,189" : "245,147,34";
+      return `<td style="background:rgba(${hue},${alpha})">${n}</td>`;
+    }).join("") + "</tr>");
+  });
+  table.innerHTML = rows.join("");
+}
+
+export function download(filename, mime, bytesOrText) {
+  const blob = new Blob([bytesOrText], { type: mime });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+export function downloadBase64(message) {
+  const text = atob(message.data);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  download(message.filename, message.mime, bytes);
+}
+
+export function showError(message) {
+  const toast = $("toast");
+  toast.textContent = message;
+  toast.classList.add("shown");
+  clearTimeout(showError.timer);
+  showError.timer = setTimeout(() => toast.classList.remove("shown"), 5000);
+}
+
+// Controls that a teacher may hide: every element with data-ctl.
+export function applyHidden() {
+  for (const node of document.querySelectorAll("[data-ctl]")) {
+    node.classList.toggle("ctl-hidden", view.hide.includes(node.dataset.ctl)
+      && node.dataset.ctl !== "classroom");
+  }
+}
+
+export function buildClassroom(getConfig, onChange) {
+  const names = [...new Set([...document.querySelectorAll("[data-ctl]")]
+    .map((n) => n.dataset.ctl).filter((n) => n !== "classroom"))];
+  const list = $("hide-list");
+  list.replaceChildren(...names.map((name) => {
+    const label = document.createElement("label");
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.dataset.testid = `hide-${name}`;
+    box.checked = view.hide.includes(name);
+    box.addEventListener("change", () => {
+      view.hide = names.filter((n) => n === name ? box.checked : view.hide.includes(n));
+      onChange();
+    });
+    label.append(box, document.createTextNode(` ${name}`));
+    return label;
+  }));
+  const link = $("classroom-link");
+  const refresh = () => { link.href = hashFor(getConfig(), view); };
+  link.addEventListener("mouseenter", refresh);
+  link.addEventListener("focus", refresh);
+  return refresh;
+}

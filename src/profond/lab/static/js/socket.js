@@ -1,0 +1,32 @@
+// The WebSocket to /ws: JSON messages both ways, reconnecting after a drop.
+
+export function connect(onMessage, onStatus) {
+  let ws = null;
+  let queue = [];
+  let retry = 500;
+
+  function open() {
+    const proto = location.protocol === "https:" ? "wss" : "ws";
+    ws = new WebSocket(`${proto}://${location.host}/ws`);
+    ws.onopen = () => {
+      retry = 500;
+      onStatus("open");
+      for (const m of queue) ws.send(m);
+      queue = [];
+    };
+    ws.onmessage = (event) => onMessage(JSON.parse(event.data));
+    ws.onclose = () => {
+      onStatus("closed");
+      setTimeout(open, retry);
+      retry = Math.min(retry * 2, 8000);
+    };
+  }
+  open();
+  return {
+    send(message) {
+      const text = JSON.stringify(message);
+      if (ws && ws.readyState === WebSocket.OPEN) ws.send(text);
+      else queue.push(text);
+    },
+  };
+}
