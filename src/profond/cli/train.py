@@ -13,7 +13,8 @@ import typer
 
 from profond.cli.common import console, err_console, fail, print_json_last, rows_table
 
-MODELS = ("mlp", "logistic")
+MODELS = ("mlp", "logistic", "mnist1d-cnn", "gru", "lenet5", "alexnet-small")
+SCRATCH_MODELS = ("mlp", "logistic")
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "leaky-relu")
 OPTIMIZERS = ("sgd", "adagrad", "adam")
 
@@ -33,6 +34,7 @@ class ModelSpec:
     lr: float
     weight_decay: float
     seed: int
+    input_shape: tuple[int, ...] = ()
 
 
 def scratch_learner(spec: ModelSpec):
@@ -55,7 +57,14 @@ def scratch_learner(spec: ModelSpec):
     return ScratchLearner(model, loss, optimizer, task=spec.task)
 
 
-ENGINES = {"scratch": scratch_learner}
+def torch_learner(spec: ModelSpec):
+    """The spec on torch: profond.models by name (every model in MODELS), torch.optim."""
+    from profond.train.torch_learner import learner_from_spec
+
+    return learner_from_spec(spec)
+
+
+ENGINES = {"torch": torch_learner, "scratch": scratch_learner}
 
 
 def build_learner(engine: str, spec: ModelSpec):
@@ -64,9 +73,9 @@ def build_learner(engine: str, spec: ModelSpec):
 
 
 def train(
-    model: str = typer.Argument(..., help=f"Model: {', '.join(MODELS)}."),
+    model: str = typer.Argument(None, help=f"Model: {', '.join(MODELS)} (omit with --resume)."),
     data: str = typer.Option("digits", "--data", help="Dataset (see `profond data list`)."),
-    engine: str = typer.Option("scratch", "--engine", help="Engine: " + ", ".join(ENGINES) + "."),
+    engine: str = typer.Option("torch", "--engine", help="Engine: " + ", ".join(ENGINES) + "."),
     hidden: str = typer.Option("64,32", "--hidden", help="Hidden layer sizes, e.g. 64,32."),
     activation: str = typer.Option("relu", "--activation", help=", ".join(ACTIVATIONS) + "."),
     optimizer: str = typer.Option("adam", "--optimizer", help=", ".join(OPTIMIZERS) + "."),
@@ -78,26 +87,40 @@ def train(
     dropout: float = typer.Option(0.0, "--dropout", help="Dropout after each hidden layer."),
     val_fraction: float = typer.Option(0.1, "--val-fraction", help="Held out from train."),
     out: Annotated[Path | None, typer.Option("--out", help="Default: runs/<run_id>.")] = None,
+    resume: str = typer.Option(None, "--resume", help="Continue the interrupted run ID with its "
+                               "saved options, from its last epoch checkpoint."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object last on stdout."),
 ) -> None:
     """Train MODEL on a dataset; print test metrics, write learning curves, confusion matrix."""
+    options = dict(model=model, data=data, engine=engine, hidden=hidden, activation=activation,
+                   optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch_size, seed=seed,
+                   weight_decay=weight_decay, dropout=dropout, val_fraction=val_fraction)
+    run = None
+    if resume is not None:
+        run, options = _resumed(resume)
+        model, data, engine, epochs, batch_size, seed = (options[k] for k in (
+            "model", "data", "engine", "epochs", "batch_size", "seed"))
     try:
-        sizes = check_args(model, data, engine, hidden, activation, optimizer, lr, epochs,
-                           batch_size, seed, weight_decay, dropout, val_fraction)
-        splits, dataset = prepare_data(data, val_fraction, seed)
+        sizes = check_args(**options)
+        splits, dataset = prepare_data(data, options["val_fraction"], seed)
     except ValueError as exc:
         fail(str(exc))
     X_train, y_train = splits["train"]
     n_outputs = len(dataset.classes) if dataset.task == "classification" else y_train.shape[1]
     spec = ModelSpec(model, X_train.shape[1], n_outputs, dataset.task,
-                     sizes if model == "mlp" else (), activation, dropout, optimizer, lr,
-                     weight_decay, seed)
+                     sizes if model == "mlp" else (), options["activation"], options["dropout"],
+                     options["optimizer"], options["lr"], options["weight_decay"], seed,
+                     dataset.input_shape)
     learner = build_learner(engine, spec)
-    final, history = fit_and_test(learner, splits, epochs, batch_size, seed)
-    run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{model}-{data}-{engine}-s{seed}"
-    folder = out if out is not None else _runs_dir() / run_id
-    final = {"run_id": run_id, **final, "engine": engine, "model": model, "data": data}
-    written = write_run(folder, learner, history, final, splits["test"], dataset.classes)
+    if run is None:
+        run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{model}-{data}-{engine}-s{seed}"
+        run = _store().create(options, run_id, folder=out)
+    final, history = fit_and_test(learner, splits, epochs, batch_size, seed, run)
+    final = {"run_id": run.id, **final, "engine": engine, "model": model, "data": data}
+    written = write_run(run.folder, learner, history, final, splits["test"], dataset.classes)
+    for name, path in written.items():
+        run.add_artifact(name, path)
+    run.finish("finished", final)
     shown = {k: final[k] for k in ("test_acc", "test_loss", "epochs", "seconds")}
     console.print(rows_table([shown], title=f"{model} on {data} ({engine})"))
     console.print(f"outputs: {', '.join(str(p) for p in written.values())}", highlight=False)
@@ -114,6 +137,8 @@ def check_args(model, data, engine, hidden, activation, optimizer, lr, epochs, b
     check_choice("model", model, MODELS)
     check_choice("--data", data, names())
     check_choice("--engine", engine, ENGINES)
+    if engine == "scratch":
+        check_choice("model (with --engine scratch)", model, SCRATCH_MODELS)
     check_choice("--activation", activation, ACTIVATIONS)
     check_choice("--optimizer", optimizer, OPTIMIZERS)
     check_positive("--lr", lr)
@@ -155,17 +180,31 @@ def prepare_data(name: str, val_fraction: float, seed: int):
     return splits, dataset
 
 
-def fit_and_test(learner, splits: dict, epochs: int, batch_size: int, seed: int):
-    """Train with a progress bar (on stderr, so stdout stays for results); test once at the end."""
+def fit_and_test(learner, splits: dict, epochs: int, batch_size: int, seed: int, run):
+    """Train with a progress bar (on stderr, so stdout stays for results); test once at the end.
+
+    The run store records every epoch and checkpoint; a resumed run restarts after its last one.
+    """
     from profond.train.callbacks import ProgressBar, TrainingDiverged
+    from profond.train.history import History
+    from profond.train.runs import RunRecorder, guard, restore
     from profond.train.trainer import Trainer
 
-    trainer = Trainer(epochs, batch_size, seed=seed, callbacks=[ProgressBar(err_console)])
+    initial_epoch = restore(run, learner) if run.checkpoint_dir.exists() else 0
+    trainer = Trainer(epochs, batch_size, seed=seed,
+                      callbacks=[ProgressBar(err_console), RunRecorder(run)])
     start = time.perf_counter()
     try:
-        history = trainer.fit(learner, splits["train"], val=splits.get("val"))
+        with guard(run, learner):
+            trainer.fit(learner, splits["train"], val=splits.get("val"),
+                        initial_epoch=initial_epoch)
     except TrainingDiverged as exc:
         fail(str(exc), code=1)
+    except KeyboardInterrupt:
+        fail(f"interrupted; continue with `profond train --resume {run.id}`", code=130)
+    history = History()
+    for logs in run.record["epochs"]:  # with the epochs done before a resume
+        history.append(logs)
     seconds = time.perf_counter() - start
     test = learner.evaluate(learner.prepare(*splits["test"]))
     final = {"test_acc": test.get("acc"), "test_loss": test["loss"], "epochs": len(history),
@@ -186,7 +225,18 @@ def _flat(X):
     return X.reshape(len(X), -1)
 
 
-def _runs_dir() -> Path:
-    from profond.paths import runs_dir
+def _store():
+    from profond.train.runs import RunStore
 
-    return runs_dir()
+    return RunStore()
+
+
+def _resumed(run_id: str):
+    """The run to continue and the options it was started with."""
+    try:
+        run = _store().open(run_id)
+    except KeyError as exc:
+        fail(exc.args[0])
+    if run.record["status"] == "finished":
+        fail(f"--resume: expected an unfinished run; {run_id!r} is finished")
+    return run, run.config

@@ -28,7 +28,7 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, status TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL,
     config TEXT NOT NULL, epochs TEXT NOT NULL DEFAULT '[]', final TEXT NOT NULL DEFAULT '{}',
     artifacts TEXT NOT NULL DEFAULT '{}', error TEXT NOT NULL DEFAULT '',
-    pid INTEGER NOT NULL DEFAULT 0)"""
+    pid INTEGER NOT NULL DEFAULT 0, folder TEXT NOT NULL DEFAULT '')"""
 _JSON_COLUMNS = ("config", "epochs", "final", "artifacts")
 
 
@@ -43,22 +43,22 @@ class RunStore:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(_SCHEMA)
 
-    def create(self, config: dict, run_id: str | None = None) -> "Run":
-        """A new run with status "running": its folder, config.json and its row."""
+    def create(self, config: dict, run_id: str | None = None,
+               folder: str | Path | None = None) -> "Run":
+        """A new run with status "running": its folder (default `<root>/<id>`), config.json, row."""
         run_id = run_id or _new_id(config.get("model", "run"))
-        folder = self.root / run_id
-        folder.mkdir(parents=True, exist_ok=False)
+        folder = Path(folder).resolve() if folder is not None else self.root / run_id
+        folder.mkdir(parents=True, exist_ok=folder != self.root / run_id)
         atomic_write_json(folder / "config.json", config)
         now = time.time()
         with closing(self._connect()) as db, db:
-            db.execute("INSERT INTO runs (id, status, created, updated, config, pid) "
-                       "VALUES (?,?,?,?,?,?)",
-                       (run_id, "running", now, now, json.dumps(config), os.getpid()))
-        return Run(self, run_id)
+            db.execute("INSERT INTO runs (id, status, created, updated, config, pid, folder) "
+                       "VALUES (?,?,?,?,?,?,?)", (run_id, "running", now, now, json.dumps(config),
+                                                  os.getpid(), str(folder)))
+        return Run(self, run_id, folder)
 
     def open(self, run_id: str) -> "Run":
-        self.get(run_id)
-        return Run(self, run_id)
+        return Run(self, run_id, Path(self.get(run_id)["folder"]))
 
     def get(self, run_id: str) -> dict:
         """One run as a dict (JSON columns decoded); KeyError naming the id if unknown."""
@@ -93,9 +93,8 @@ class RunStore:
 class Run:
     """One run: its folder, and methods that keep the folder and the SQLite row in step."""
 
-    def __init__(self, store: RunStore, run_id: str):
-        self.store, self.id = store, run_id
-        self.folder = store.root / run_id
+    def __init__(self, store: RunStore, run_id: str, folder: Path):
+        self.store, self.id, self.folder = store, run_id, folder
         self.checkpoint_dir = self.folder / "checkpoint"
 
     @property

@@ -59,13 +59,15 @@ class TorchLearner:
     training batch on the device (profond.data.augment); `balanced` redraws each batch with class
     weights 1/count (what torch.utils.data.WeightedRandomSampler does). `device_budget` (bytes) is
     the largest split kept on an accelerator; the CPU always keeps the tensors (zero-copy views).
+    `input_shape` reshapes flat rows (e.g. standardised pixels) back to images, (C, H, W).
     """
 
     def __init__(self, model: nn.Module, loss_fn: nn.Module | None,
                  optimizer: torch.optim.Optimizer, device: str | torch.device = "auto",
                  amp: bool | None = None, compile: bool = False,
                  task: str = "classification", augment=None, balanced: bool = False,
-                 eval_batch_size: int = 4096, device_budget: int = 2 << 30):
+                 eval_batch_size: int = 4096, device_budget: int = 2 << 30,
+                 input_shape: tuple[int, ...] | None = None):
         self.task = check_choice("task", task, TASKS)
         self.device = resolve_device(device)
         self.model = model.to(self.device)
@@ -82,6 +84,7 @@ class TorchLearner:
         self.balanced = balanced
         self.eval_batch_size = check_int("eval_batch_size", eval_batch_size, minimum=1)
         self.device_budget = device_budget
+        self.input_shape = tuple(input_shape) if input_shape else None
         self._weights = None
 
     @property
@@ -95,7 +98,10 @@ class TorchLearner:
 
     def prepare(self, X: np.ndarray, y: np.ndarray) -> Split:
         """Tensors for one split: moved to the device once when it fits the budget."""
-        X_t = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32))
+        X = np.ascontiguousarray(X, dtype=np.float32)
+        if self.input_shape is not None:
+            X = X.reshape(len(X), *self.input_shape)
+        X_t = torch.from_numpy(X)
         label_dtype = np.int64 if self.task == "classification" else np.float32
         y_t = torch.from_numpy(np.ascontiguousarray(y, dtype=label_dtype))
         on_device = self.device.type == "cpu" or X_t.nbytes + y_t.nbytes <= self.device_budget
@@ -237,3 +243,20 @@ def load_optimizer_state(optimizer: torch.optim.Optimizer, flat: dict[str, np.nd
                 tuple(value.tolist()) if value.ndim else value.item())
     sd["state"] = state
     optimizer.load_state_dict(sd)
+
+
+OPTIMIZERS = {"sgd": torch.optim.SGD, "adagrad": torch.optim.Adagrad, "adam": torch.optim.Adam}
+
+
+def learner_from_spec(spec) -> TorchLearner:
+    """The train command's ModelSpec on torch: a profond.models network, a torch.optim optimizer."""
+    from profond.models import create_model
+
+    seed_everything(spec.seed)
+    shape = tuple(spec.input_shape) or (spec.in_features,)
+    options = ({"hidden": spec.hidden, "activation": spec.activation, "dropout": spec.dropout}
+               if spec.model == "mlp" else {})
+    model = create_model(spec.model, shape, spec.n_outputs, **options)
+    optimizer = OPTIMIZERS[spec.optimizer](model.parameters(), lr=spec.lr,
+                                           weight_decay=spec.weight_decay)
+    return TorchLearner(model, None, optimizer, task=spec.task, input_shape=shape)
