@@ -1,0 +1,114 @@
+"""`profond runs list|show|compare|plot`: what `profond train` recorded in the runs store."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from profond.cli.common import console, fail, print_json_last, rows_table
+
+app = typer.Typer(help="Inspect and compare recorded training runs.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_(as_json: bool = typer.Option(False, "--json", help="Print one JSON object last.")):
+    """Every run, newest first: status, model, data and test accuracy."""
+    rows = [_summary(record) for record in _store().list()]
+    console.print(rows_table(rows, title=f"Runs in {_store().root}"))
+    if as_json:
+        print_json_last({"runs": rows})
+
+
+@app.command("show")
+def show(run_id: str = typer.Argument(..., help="Run id (see `profond runs list`)."),
+         as_json: bool = typer.Option(False, "--json", help="Print one JSON object last.")):
+    """One run: its options, metrics per epoch, final metrics and files."""
+    record = _get(run_id)
+    console.print(f"[bold]{record['id']}[/] {record['status']}  {record['folder']}",
+                  highlight=False)
+    if record["error"]:
+        console.print(f"error: {record['error']}", highlight=False)
+    console.print(rows_table([record["config"]], title="options"))
+    if record["epochs"]:
+        console.print(rows_table(record["epochs"], title="epochs"))
+    if record["final"]:
+        console.print(rows_table([record["final"]], title="final"))
+    for name, path in record["artifacts"].items():
+        console.print(f"{name}: {Path(record['folder']) / path}", highlight=False)
+    if as_json:
+        print_json_last(record)
+
+
+@app.command("compare")
+def compare(run_ids: Annotated[list[str], typer.Argument(help="Two or more run ids.")],
+            as_json: bool = typer.Option(False, "--json", help="Print one JSON object last.")):
+    """Runs side by side: the options that differ, then the final metrics."""
+    records = [_get(run_id) for run_id in run_ids]
+    keys = dict.fromkeys(k for r in records for k in r["config"])
+    differing = [k for k in keys if len({repr(r["config"].get(k)) for r in records}) > 1]
+    rows = [{"id": r["id"], "status": r["status"],
+             **{k: r["config"].get(k) for k in differing},
+             **{k: v for k, v in r["final"].items() if k.startswith("test_")}} for r in records]
+    console.print(rows_table(rows, title="options that differ, and test metrics"))
+    if as_json:
+        print_json_last({"runs": rows, "differing": differing})
+
+
+@app.command("plot")
+def plot(run_ids: Annotated[list[str], typer.Argument(help="One or more run ids.")],
+         metric: str = typer.Option("val_acc", "--metric", help="loss, acc, val_loss, val_acc."),
+         out: Annotated[Path | None, typer.Option("--out", help="PNG to write "
+                                                  "(default runs_compare.png).")] = None):
+    """One metric per epoch for several runs on one figure (PNG)."""
+    from profond.train.runs import epoch_columns
+
+    curves = {}
+    for run_id in run_ids:
+        columns = epoch_columns(_get(run_id)["epochs"])
+        if metric not in columns:
+            fail(f"--metric: expected one of {', '.join(sorted(columns))}; got {metric!r}")
+        curves[run_id] = (columns["epoch"], columns[metric])
+    path = _plot_curves(curves, metric, out or Path("runs_compare.png"))
+    console.print(f"figure: {path}", highlight=False)
+
+
+def _plot_curves(curves: dict, metric: str, path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from profond.io import atomic_write
+
+    fig, ax = plt.subplots(figsize=(6, 3.8))
+    for run_id, (epochs, values) in curves.items():
+        ax.plot(epochs, values, marker=".", label=run_id)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    try:
+        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    finally:
+        plt.close(fig)
+
+
+def _summary(record: dict) -> dict:
+    config, final = record["config"], record["final"]
+    return {"id": record["id"], "status": record["status"],
+            **{k: config.get(k, "") for k in ("model", "data", "engine")},
+            "epochs": len(record["epochs"]), "test_acc": final.get("test_acc", "")}
+
+
+def _get(run_id: str) -> dict:
+    try:
+        return _store().get(run_id)
+    except KeyError as exc:
+        fail(exc.args[0])
+
+
+def _store():
+    from profond.train.runs import RunStore
+
+    return RunStore()

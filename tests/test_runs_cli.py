@@ -1,0 +1,80 @@
+"""`profond runs` and the store writes of `profond train` (tiny budgets)."""
+
+import json
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from profond.cli import app
+from profond.train.runs import RunStore
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROFOND_RUNS", str(tmp_path / "runs"))
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    store = RunStore()
+    for run_id, lr, accs in (("a", 0.1, [0.5, 0.7]), ("b", 0.01, [0.4, 0.6])):
+        run = store.create({"model": "mlp", "data": "iris", "lr": lr}, run_id=run_id)
+        for epoch, acc in enumerate(accs, 1):
+            run.log_epoch({"epoch": epoch, "loss": 1 - acc, "val_acc": acc})
+        run.finish("finished", {"test_acc": accs[-1], "test_loss": 1 - accs[-1]})
+    return store
+
+
+def _last_json(stdout: str) -> dict:
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def test_list_show_compare(store):
+    listed = runner.invoke(app, ["runs", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert {r["id"]: r["test_acc"] for r in _last_json(listed.stdout)["runs"]} == {"a": 0.7,
+                                                                                  "b": 0.6}
+    shown = _last_json(runner.invoke(app, ["runs", "show", "a", "--json"]).stdout)
+    assert shown["status"] == "finished" and [e["val_acc"] for e in shown["epochs"]] == [0.5, 0.7]
+    compared = _last_json(runner.invoke(app, ["runs", "compare", "a", "b", "--json"]).stdout)
+    assert compared["differing"] == ["lr"]
+    assert [(r["id"], r["lr"], r["test_acc"]) for r in compared["runs"]] == [("a", 0.1, 0.7),
+                                                                              ("b", 0.01, 0.6)]
+
+
+def test_plot_writes_a_png_and_errors_are_one_line(store, tmp_path):
+    out = tmp_path / "cmp.png"
+    result = runner.invoke(app, ["runs", "plot", "a", "b", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    bad = runner.invoke(app, ["runs", "plot", "a", "--metric", "f1"])
+    assert bad.exit_code == 2
+    assert re.fullmatch(r"error: --metric: expected one of epoch, loss, val_acc; got 'f1'",
+                        bad.stderr.strip())
+    missing = runner.invoke(app, ["runs", "show", "zzz"])
+    assert missing.exit_code == 2 and "got 'zzz'" in missing.stderr
+
+
+def test_train_records_a_finished_run_that_cannot_be_resumed(store):
+    result = runner.invoke(app, ["train", "logistic", "--data", "iris", "--epochs", "2",
+                                 "--lr", "0.05", "--json"])
+    assert result.exit_code == 0, result.output
+    run_id = _last_json(result.stdout)["run_id"]
+    record = store.get(run_id)
+    assert record["status"] == "finished" and record["config"]["engine"] == "torch"
+    assert [e["epoch"] for e in record["epochs"]] == [1, 2]
+    assert set(record["artifacts"]) >= {"model", "learning_curves", "confusion_matrix", "final"}
+    assert record["final"]["test_acc"] == _last_json(result.stdout)["test_acc"]
+    again = runner.invoke(app, ["train", "--resume", run_id])
+    assert again.exit_code == 2
+    assert f"--resume: expected an unfinished run; '{run_id}' is finished" in again.stderr
+
+
+def test_a_diverging_train_is_stored_as_failed_with_the_message(store):
+    result = runner.invoke(app, ["train", "mlp", "--data", "iris", "--optimizer", "sgd",
+                                 "--lr", "1e6", "--epochs", "2"])
+    assert result.exit_code == 1
+    (record,) = [r for r in store.list() if r["id"] not in ("a", "b")]
+    assert record["status"] == "failed"
+    assert re.fullmatch(r"loss became (nan|inf|diverged) at epoch 1 step \d+; "
+                        r"try a lower learning rate \(got lr=1e\+06\)", record["error"])
