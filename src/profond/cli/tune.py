@@ -1,0 +1,222 @@
+"""`profond tune MODEL --data NAME --grid ...`: grid or random search over `profond train` options.
+
+Each trial trains on the training set minus a validation part carved from it and is judged on that
+validation part; the test split never reaches the trials. The winner is then retrained on the whole
+training set by `profond train --val-fraction 0` and evaluated once on test.
+"""
+
+import inspect
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from profond.cli.common import console, err_console, fail, print_json_last, rows_table
+
+# Options a trial takes from `profond train`'s own defaults unless the search varies them.
+BASE_OPTIONS = ("hidden", "activation", "optimizer", "lr", "batch_size", "weight_decay", "dropout")
+_TRIAL: dict = {}  # what each worker process receives once: splits, dataset facts, store root
+
+
+def tune(
+    model: str = typer.Argument(..., help="Model, as for `profond train`."),
+    data: str = typer.Option("digits", "--data", help="Dataset (see `profond data list`)."),
+    grid: str = typer.Option(None, "--grid", help='Search space, e.g. "lr=1e-3,1e-2;hidden=32,'
+                             '64-32" (a multi-layer hidden is written 64-32).'),
+    grid_file: Annotated[Path | None, typer.Option(
+        "--grid-file", help="TOML space: lists of values, or {low, high, log} ranges for "
+        "--search random.")] = None,
+    search: str = typer.Option("grid", "--search", help="grid (every combination) or random."),
+    trials: int = typer.Option(None, "--trials", help="Random draws (default 10)."),
+    epochs: int = typer.Option(10, "--epochs", help="Epochs per trial (unless searched)."),
+    workers: int = typer.Option(None, "--workers", help="Parallel trial processes "
+                                "(default min(cores, 2))."),
+    seed: int = typer.Option(0, "--seed", help="Seed for inits, shuffles, draws and the split."),
+    val_fraction: float = typer.Option(0.2, "--val-fraction", help="Validation part of train."),
+    engine: str = typer.Option("torch", "--engine", help="Engine, as for `profond train`."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object last on stdout."),
+) -> None:
+    """Search hyperparameters on a validation split; retrain the best, test it once."""
+    from profond.checks import check_int, check_range
+    from profond.train.tune import configurations, default_workers, load_grid_file, parse_grid
+
+    try:
+        space = {**(load_grid_file(grid_file) if grid_file else {}),
+                 **(parse_grid(grid) if grid else {})}
+        configs = configurations(space, search, trials, seed)
+        check_range("--val-fraction", val_fraction, 0.01, 0.9)
+        workers = check_int("--workers", default_workers() if workers is None else workers,
+                            minimum=1)
+        options = [trial_options(model, data, engine, epochs, seed, val_fraction, params)
+                   for params in configs]
+    except ValueError as exc:
+        fail(str(exc))
+    from profond.data import load
+
+    dataset = load(data)
+    tune_id = f"{time.strftime('%Y%m%d-%H%M%S')}-tune-{model}-{data}-s{seed}"
+    with _progress(len(options)) as on_done:
+        trials_done = search_trials(dataset, options, workers, tune_id, on_done=on_done)
+    summary = report(trials_done, list(space), dataset.task, tune_id, search)
+    best = trials_done[summary["best_trial"]]
+    final = retrain(best.params, _runs_root() / tune_id / "final")
+    summary.update(run_id=final["run_id"], test_acc=final["test_acc"],
+                   test_loss=final["test_loss"])
+    from profond.io import atomic_write_json
+
+    path = atomic_write_json(_runs_root() / tune_id / "tune.json", summary)
+    console.print(f"best {summary['best']} -> test acc {_pct(final['test_acc'])} "
+                  f"(run {final['run_id']}); summary: {path}", highlight=False)
+    if as_json:
+        print_json_last(summary)
+
+
+def trial_options(model, data, engine, epochs, seed, val_fraction, params: dict) -> dict:
+    """`profond train`'s options for one trial: its defaults, the command's, then the trial's."""
+    from profond.cli.train import check_args, train
+
+    defaults = inspect.signature(train).parameters
+    options = {name: defaults[name].default.default for name in BASE_OPTIONS}
+    options.update(model=model, data=data, engine=engine, epochs=epochs, seed=seed,
+                   val_fraction=val_fraction, **params)
+    check_args(**options)
+    return options
+
+
+def trial_splits(dataset, val_fraction: float, seed: int) -> dict:
+    """{"train", "val"}: the validation part carved from the TRAINING set, inputs flattened and
+    standardised on the remaining part (as `profond train`). Reads only X_train and y_train."""
+    from profond.data.split import Standardizer, train_val_split
+
+    X, y = dataset.X_train.reshape(len(dataset.X_train), -1), dataset.y_train
+    if dataset.task == "regression":
+        y = y.reshape(len(y), -1)
+    X_fit, X_val, y_fit, y_val = train_val_split(X, y, val_fraction, seed)
+    scaler = Standardizer().fit(X_fit)
+    return {"train": (scaler.transform(X_fit), y_fit), "val": (scaler.transform(X_val), y_val)}
+
+
+def search_trials(dataset, options: list[dict], workers: int, tune_id: str, root=None,
+                  on_done=None) -> list:
+    """Run every trial (train part -> validation metrics, one run each); test data never read."""
+    from profond.train.tune import run_trials
+
+    first = options[0]
+    splits = trial_splits(dataset, first["val_fraction"], first["seed"])
+    n_outputs = len(dataset.classes) if dataset.task == "classification" else \
+        splits["train"][1].shape[1]
+    facts = {"task": dataset.task, "n_outputs": n_outputs, "input_shape": dataset.input_shape,
+             "root": str(root or _runs_root()), "tune_id": tune_id}
+    return run_trials(fit_trial, options, workers, initializer=_receive,
+                      initargs=(splits, facts), on_done=on_done)
+
+
+def _receive(splits: dict, facts: dict) -> None:
+    _TRIAL.update(splits=splits, **facts)
+
+
+def fit_trial(index: int, options: dict):
+    """Train one configuration with the one Trainer; record it as a run; validation metrics."""
+    from profond.cli.train import ModelSpec, build_learner, parse_hidden
+    from profond.train.callbacks import TrainingDiverged
+    from profond.train.runs import RunRecorder, RunStore, guard
+    from profond.train.trainer import Trainer
+    from profond.train.tune import Trial
+
+    splits = _TRIAL["splits"]
+    spec = ModelSpec(
+        model=options["model"], in_features=splits["train"][0].shape[1],
+        n_outputs=_TRIAL["n_outputs"], task=_TRIAL["task"],
+        hidden=parse_hidden(options["hidden"]) if options["model"] == "mlp" else (),
+        activation=options["activation"], dropout=options["dropout"],
+        optimizer=options["optimizer"], lr=options["lr"], weight_decay=options["weight_decay"],
+        seed=options["seed"], input_shape=_TRIAL["input_shape"])
+    learner = build_learner(options["engine"], spec)
+    run = RunStore(_TRIAL["root"]).create({**options, "tune": _TRIAL["tune_id"], "trial": index},
+                                          f"{_TRIAL['tune_id']}-t{index:03d}")
+    trainer = Trainer(options["epochs"], options["batch_size"], seed=options["seed"],
+                      callbacks=[RunRecorder(run)])
+    start = time.perf_counter()
+    try:
+        with guard(run, learner):
+            history = trainer.fit(learner, splits["train"], val=splits["val"])
+    except TrainingDiverged as exc:
+        return Trial(index, options, run_id=run.id, error=str(exc),
+                     seconds=time.perf_counter() - start)
+    metrics = {k: getattr(history, k)[-1] for k in ("val_loss", "val_acc") if getattr(history, k)}
+    seconds = time.perf_counter() - start
+    run.finish("finished", {**metrics, "epochs": len(history), "seconds": round(seconds, 3)})
+    return Trial(index, options, metrics, run.id, seconds)
+
+
+def report(trials: list, varied: list[str], task: str, tune_id: str, search: str) -> dict:
+    """Print the trials best first (by validation metric); return the summary for tune.json."""
+    from profond.train.tune import rank
+
+    metric = "val_acc" if task == "classification" else "val_loss"
+    ranked = rank(trials, metric, maximize=metric == "val_acc")
+    if ranked[0].error:
+        fail(f"every trial failed; the first: {ranked[0].error}", code=1)
+    rows = [{"rank": r, "trial": t.index, **{k: t.params[k] for k in varied},
+             "val_acc %": _pct(t.metrics.get("val_acc")),
+             "val_loss": t.metrics.get("val_loss", "-"),
+             "seconds": round(t.seconds, 2), **({"error": t.error[:40]} if t.error else {})}
+            for r, t in enumerate(ranked, 1)]
+    columns = [*rows[0], *(["error"] if any(t.error for t in trials) else [])]
+    console.print(rows_table(rows, title=f"{search} search by {metric} on the validation split "
+                             f"(runs {tune_id}-tNNN)", columns=dict.fromkeys(columns)))
+    return {"tune_id": tune_id, "search": search, "metric": metric, "best_trial": ranked[0].index,
+            "best": {k: ranked[0].params[k] for k in varied},
+            "best_metric": ranked[0].metrics[metric],
+            "trials": [{"trial": t.index, "params": {k: t.params[k] for k in varied},
+                        **t.metrics, "run_id": t.run_id, "error": t.error} for t in trials]}
+
+
+def retrain(options: dict, out: Path) -> dict:
+    """`profond train` with the winning options on the whole training set (no validation part):
+    the one evaluation on test. Returns its final.json."""
+    import json
+
+    from typer.main import get_command
+
+    from profond.cli import app
+
+    args = ["train", options["model"], "--val-fraction", "0", "--out", str(out)]
+    for name in ("data", "engine", *BASE_OPTIONS, "epochs", "seed"):
+        args += ["--" + name.replace("_", "-"), str(options[name])]
+    code = get_command(app).main(args, standalone_mode=False)
+    if code:  # `profond train` already printed why
+        raise typer.Exit(code)
+    return json.loads((out / "final.json").read_text(encoding="utf-8"))
+
+
+def _progress(total: int):
+    """A context giving `on_done(trial)`: a rich bar over trials, on stderr."""
+    from contextlib import contextmanager
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    @contextmanager
+    def bar():
+        with Progress(TextColumn("trials"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.fields[last]}"), console=err_console) as progress:
+            task = progress.add_task("trials", total=total, last="")
+            yield lambda t: progress.update(task, advance=1, last=_last(t))
+
+    return bar()
+
+
+def _last(trial) -> str:
+    return f"#{trial.index}: " + (trial.error[:30] or " ".join(
+        f"{k} {v:.4f}" for k, v in trial.metrics.items()))
+
+
+def _pct(value) -> str:
+    return "-" if value is None else f"{100 * value:.2f}"
+
+
+def _runs_root() -> Path:
+    from profond.paths import runs_dir
+
+    return runs_dir()
