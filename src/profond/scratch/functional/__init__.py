@@ -47,6 +47,22 @@ from profond.scratch.functional.pool import (
     max_pool2d_backward,
     max_pool2d_forward,
 )
+from profond.scratch.functional.recurrent import (
+    gru_backward,
+    gru_cell_backward,
+    gru_cell_forward,
+    gru_forward,
+    lstm_backward,
+    lstm_cell_backward,
+    lstm_cell_forward,
+    lstm_forward,
+    rnn_backward,
+    rnn_cell_backward,
+    rnn_cell_forward,
+    rnn_forward,
+    through_time_backward,
+    through_time_forward,
+)
 
 __all__ = [
     "REDUCTIONS", "cross_entropy_backward", "cross_entropy_forward", "dropout_backward",
@@ -60,4 +76,9 @@ __all__ += [
     "batch_norm_backward", "batch_norm_forward", "conv1d_backward", "conv1d_forward",
     "conv2d_backward", "conv2d_forward", "conv_output_size", "max_pool1d_backward",
     "max_pool1d_forward", "max_pool2d_backward", "max_pool2d_forward",
+]
+__all__ += [
+    "gru_backward", "gru_cell_backward", "gru_cell_forward", "gru_forward", "lstm_backward",
+    "lstm_cell_backward", "lstm_cell_forward", "lstm_forward", "rnn_backward", "rnn_cell_backward",
+    "rnn_cell_forward", "rnn_forward", "through_time_backward", "through_time_forward",
 ]

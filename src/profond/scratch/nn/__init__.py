@@ -8,6 +8,7 @@ from profond.scratch.nn.dense import Dropout, Flatten, Identity, Linear
 from profond.scratch.nn.losses import CrossEntropyLoss, HalfSSE, MSELoss
 from profond.scratch.nn.norm import BatchNorm1d, BatchNorm2d
 from profond.scratch.nn.pool import AvgPool1d, AvgPool2d, MaxPool1d, MaxPool2d
+from profond.scratch.nn.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 __all__ = [
     "CrossEntropyLoss", "Dropout", "Flatten", "HalfSSE", "Identity", "LeakyReLU", "Linear",
@@ -15,3 +16,4 @@ __all__ = [
 ]
 __all__ += ["AvgPool1d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv1d", "Conv2d",
             "MaxPool1d", "MaxPool2d"]
+__all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell"]
