@@ -1,4 +1,4 @@
-"""Search spaces, grid and random configurations, parallel trials and ranking (profond.train.tune)."""
+"""Search spaces, grid and random configurations, parallel trials, ranking (train.tune)."""
 
 import math
 
