@@ -229,7 +229,10 @@ class Session:
 def _describe(exc: ValidationError) -> tuple[str, str]:
     """pydantic's first error as (message naming the field, field)."""
     err = exc.errors()[0]
-    field = ".".join(str(p) for p in err["loc"] if not isinstance(p, int) or p) or "message"
+    loc = err["loc"]
+    if len(loc) > 1 and exc.title != "Config":  # drop the union's tag: "add_point.x" -> "x"
+        loc = loc[1:]
+    field = ".".join(str(p) for p in loc if not isinstance(p, int)) or "message"
     text = err["msg"].removeprefix("Value error, ")
     got = err.get("input")
     if text.startswith(field.split(".")[-1] + ":"):
