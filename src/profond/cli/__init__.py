@@ -4,7 +4,7 @@ heavy libraries (torch, matplotlib, sklearn) load inside the commands, so `profo
 
 import typer
 
-from profond.cli import data, experiment, lab, runs, train, tune
+from profond.cli import data, experiment, lab, rl, runs, train, tune
 
 app = typer.Typer(
     name="profond",
@@ -20,6 +20,7 @@ app.command("lab")(lab.lab)
 app.command("train")(train.train)
 app.command("tune")(tune.tune)
 app.add_typer(runs.app, name="runs")
+app.add_typer(rl.app, name="rl")
 
 
 def main() -> None:
