@@ -87,3 +87,24 @@ def test_regression_task_reports_loss_only():
     assert metrics["loss"] == pytest.approx(float(np.mean(out**2)), rel=1e-6)
     with pytest.raises(ValueError, match="task: expected one of 'classification', 'regression'"):
         ScratchLearner(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1), task="rank")
+
+
+def test_the_first_linear_skips_the_data_gradient_with_unchanged_weight_gradients():
+    t_model, s_model = _twins(seed=4)
+    ScratchLearner(s_model, nn.CrossEntropyLoss(), optim.SGD(s_model.parameters(), lr=0.1))
+    X, y = _data(6)
+    crit = nn.CrossEntropyLoss()
+    crit(s_model(X), y)
+    assert s_model.backward(crit.backward()) is None
+    torch.nn.functional.cross_entropy(t_model(torch.from_numpy(X)), torch.from_numpy(y)).backward()
+    np.testing.assert_allclose(s_model[0].weight.grad, t_model[0].weight.grad.numpy(), rtol=1e-5,
+                               atol=1e-7)
+
+
+def test_adam_keeps_float32_parameters_in_float32():
+    model = nn.Sequential(nn.Linear(3, 2))
+    learner = ScratchLearner(model, nn.CrossEntropyLoss(), optim.Adam(model.parameters()))
+    data = learner.prepare(*_data(4, d=3, k=2))
+    learner.train_batch(data, np.arange(4))
+    assert {p.data.dtype for p in model.parameters()} == {np.dtype(np.float32)}
+    assert learner.optimizer.state[0]["exp_avg"].dtype == np.float32

@@ -5,6 +5,8 @@ import numpy as np
 from profond.checks import check_choice, check_int
 from profond.scratch.functional.activations import softmax_forward
 from profond.scratch.module import Module
+from profond.scratch.nn.container import Sequential
+from profond.scratch.nn.dense import Linear
 from profond.scratch.nn.losses import CrossEntropyLoss
 
 TASKS = ("classification", "regression")
@@ -15,7 +17,9 @@ class ScratchLearner:
 
     One step is the five lines of a torch loop with the engine's explicit backward:
     zero_grad, y_hat = model(X[idx]), loss(y_hat, y[idx]), model.backward(loss.backward()), step.
-    Data stay NumPy arrays (float32, made contiguous once by `prepare`).
+    Data stay NumPy arrays (float32, made contiguous once by `prepare`). When the model is a
+    Sequential starting with a Linear, that layer stops computing dx (the gradient of the data),
+    as torch does for inputs that do not require grad: a third of that layer's backward.
     """
 
     def __init__(self, model: Module, loss: Module, optimizer, task: str = "classification",
@@ -24,6 +28,9 @@ class ScratchLearner:
         self.task = check_choice("task", task, TASKS)
         self.eval_batch_size = check_int("eval_batch_size", eval_batch_size, minimum=1)
         self.model.train()
+        first = model[0] if isinstance(model, Sequential) and len(model) else None
+        if isinstance(first, Linear):
+            first.needs_input_grad = False
 
     @property
     def lr(self) -> float:

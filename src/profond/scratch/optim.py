@@ -159,7 +159,8 @@ class Adam(Optimizer):
             np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
             v = state["max_exp_avg_sq"]
         # Same order of operations as torch: divide √v by √(1 − β₂ᵗ) before adding eps.
-        denom = np.sqrt(v) / np.sqrt(1 - beta2**t) + group["eps"]
+        # A Python float (not np.sqrt's float64 scalar) keeps the update in the params' float32.
+        denom = np.sqrt(v) / (1 - beta2**t) ** 0.5 + group["eps"]
         p.data -= (group["lr"] / (1 - beta1**t)) * (m / denom)
 
 

@@ -23,15 +23,15 @@ def linear_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None):
     return out, (x, W, b is not None)
 
 
-def linear_backward(dout: np.ndarray, cache):
+def linear_backward(dout: np.ndarray, cache, need_dx: bool = True):
     """dx = dout W, dW = doutᵀ x, db = Σ_N dout.
 
     dout (*, out_features) -> dx (*, in_features), dW (out_features, in_features),
-    db (out_features,) (None when the layer has no bias).
+    db (out_features,) (None when the layer has no bias). dx is None when `need_dx` is False.
     """
     x, W, has_bias = cache
     dout2 = dout.reshape(-1, W.shape[0])
-    dx = dout @ W
+    dx = dout @ W if need_dx else None
     dW = dout2.T @ x.reshape(-1, W.shape[1])
     db = dout2.sum(axis=0) if has_bias else None
     return dx, dW, db

@@ -14,7 +14,11 @@ class Linear(Module):
     """y = x Wᵀ + b; x (*, in_features) -> y (*, out_features). Mirrors torch.nn.Linear.
 
     Init as torch: W, b ~ U(−1/√in_features, 1/√in_features) (kaiming_uniform_ with a = √5 for W).
+    `needs_input_grad = False` makes backward skip dx (and return None) for a layer fed with data,
+    as torch skips inputs that do not require grad.
     """
+
+    needs_input_grad = True
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=np.float32):
         self.in_features = check_int("in_features", in_features, minimum=1)
@@ -35,7 +39,7 @@ class Linear(Module):
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        dx, dW, db = F.linear_backward(dout, self._cache)
+        dx, dW, db = F.linear_backward(dout, self._cache, self.needs_input_grad)
         self.weight.grad += dW
         if self.bias is not None:
             self.bias.grad += db
