@@ -100,11 +100,3 @@ def test_the_first_linear_skips_the_data_gradient_with_unchanged_weight_gradient
     np.testing.assert_allclose(s_model[0].weight.grad, t_model[0].weight.grad.numpy(), rtol=1e-5,
                                atol=1e-7)
 
-
-def test_adam_keeps_float32_parameters_in_float32():
-    model = nn.Sequential(nn.Linear(3, 2))
-    learner = ScratchLearner(model, nn.CrossEntropyLoss(), optim.Adam(model.parameters()))
-    data = learner.prepare(*_data(4, d=3, k=2))
-    learner.train_batch(data, np.arange(4))
-    assert {p.data.dtype for p in model.parameters()} == {np.dtype(np.float32)}
-    assert learner.optimizer.state[0]["exp_avg"].dtype == np.float32
