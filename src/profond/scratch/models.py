@@ -70,10 +70,11 @@ class LeNet5(_Chain):
     """LeCun et al. 1998 with ReLU and max pooling: conv 6@5×5, pool 2, conv 16@5×5, pool 2,
     Linear 120, 84, num_classes.
 
-    x (N, C, H, H) -> logits (N, num_classes). Adapted to sklearn's 1×8×8 digits: conv1 pads by
-    2 ("same", as the 32×32 original saw 28×28 digits padded) and conv2 pads by 2 too when the
-    image is smaller than 16 pixels, so 8 -> 8 -> 4 -> 4 -> 2 (fc1 reads 16·2·2 = 64); a 28×28
-    image goes 28 -> 28 -> 14 -> 10 -> 5 as in the paper. Twin of profond.models.conv.LeNet5.
+    x (N, C, H, H) or flat rows (N, C·H·H) -> logits (N, num_classes). Adapted to sklearn's
+    1×8×8 digits: conv1 pads by 2 ("same", as the 32×32 original saw 28×28 digits padded) and
+    conv2 pads by 2 too when the image is smaller than 16 pixels, so 8 -> 8 -> 4 -> 4 -> 2
+    (fc1 reads 16·2·2 = 64); a 28×28 image goes 28 -> 28 -> 14 -> 10 -> 5 as in the paper.
+    Twin of profond.models.conv.LeNet5.
     """
 
     _order = ("conv1", "relu1", "pool1", "conv2", "relu2", "pool2", "flatten",
@@ -81,7 +82,8 @@ class LeNet5(_Chain):
 
     def __init__(self, num_classes: int = 10, in_channels: int = 1, image_size: int = 28):
         check_int("num_classes", num_classes, minimum=1)
-        check_int("image_size", image_size, minimum=8)
+        self.in_channels = check_int("in_channels", in_channels, minimum=1)
+        self.image_size = check_int("image_size", image_size, minimum=8)
         self.conv1 = Conv2d(in_channels, 6, 5, padding=2)
         self.relu1, self.pool1 = ReLU(), MaxPool2d(2)
         self.conv2 = Conv2d(6, 16, 5, padding=2 if image_size < 16 else 0)
@@ -95,3 +97,23 @@ class LeNet5(_Chain):
         self.fc2 = Linear(120, 84)
         self.relu4 = ReLU()
         self.fc3 = Linear(84, num_classes)
+
+    def _input(self, x: np.ndarray) -> np.ndarray:
+        return np.reshape(x, (len(x), self.in_channels, self.image_size, self.image_size))
+
+
+MODELS = {"mnist1d-cnn": MNIST1DCNN, "lenet5": LeNet5}
+
+
+def create_model(name: str, input_shape: tuple[int, ...], num_classes: int, **options) -> _Chain:
+    """The scratch model `name` ("mnist1d-cnn" or "lenet5") sized for one example's shape,
+    as profond.models.create_model sizes its torch twin: (L,) or (1, L) for MNIST-1D, (C, H, H)
+    for LeNet-5."""
+    if name not in MODELS:
+        raise ValueError(f"model: expected one of {', '.join(MODELS)}; got {name!r}")
+    if name == "mnist1d-cnn":
+        return MNIST1DCNN(num_classes, length=input_shape[-1], **options)
+    if len(input_shape) != 3 or input_shape[1] != input_shape[2]:
+        raise ValueError(f"lenet5: expected square images (C, H, W); got input shape "
+                         f"{tuple(input_shape)}")
+    return LeNet5(num_classes, in_channels=input_shape[0], image_size=input_shape[1], **options)
