@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from profond.scratch import rng
 from profond.scratch.functional import recurrent as F
-from profond.scratch.gradcheck import numerical_grad_array, rel_error
+from profond.scratch.gradcheck import rel_error
 from profond.scratch.nn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from torch_helpers import numerical_grad_richardson
 
 LAYERS = {"RNN": (RNN, torch.nn.RNN), "LSTM": (LSTM, torch.nn.LSTM), "GRU": (GRU, torch.nn.GRU)}
 CELLS = {"RNNCell": (RNNCell, torch.nn.RNNCell), "LSTMCell": (LSTMCell, torch.nn.LSTMCell),
@@ -85,16 +86,6 @@ def assert_matches_torch_recurrent(scratch, reference, x, tol: float, seed: int 
                                    err_msg=f"grad of {name}")
 
 
-def _numerical(f, array: np.ndarray, upstream: np.ndarray, eps: float = 4e-4) -> np.ndarray:
-    """Richardson's extrapolation of centred differences at ε/2 and ε: (4 D(ε/2) − D(ε)) / 3.
-
-    Its error is O(ε⁴) instead of O(ε²), so that the gates' small gradients (1e-4) still meet
-    rel_error < 1e-7; a plain centred difference misses by about 1e-11 absolute.
-    """
-    half = numerical_grad_array(f, array, upstream, eps / 2)
-    return (4 * half - numerical_grad_array(f, array, upstream, eps)) / 3
-
-
 def assert_grads_numerical_recurrent(module, x: np.ndarray, tol: float = 1e-7) -> None:
     """rel_error(backward, finite differences of Σ outputs · upstream) < tol, in float64."""
     is_cell = type(module).__name__.endswith("Cell")
@@ -112,7 +103,7 @@ def assert_grads_numerical_recurrent(module, x: np.ndarray, tol: float = 1e-7) -
                                      enumerate(zip(h0, grads[1:], strict=True)))]
     checks += [(f"grad of {n}", p.data, p.grad.copy()) for n, p in module.named_parameters()]
     for name, array, analytic in checks:
-        err = rel_error(analytic, _numerical(f, array, upstream))
+        err = rel_error(analytic, numerical_grad_richardson(f, array, upstream))
         assert err < tol, f"{name}: rel_error {err:.2e} >= {tol:.0e}"
 
 

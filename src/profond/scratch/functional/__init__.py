@@ -12,6 +12,11 @@ from profond.scratch.functional.activations import (
     tanh_backward,
     tanh_forward,
 )
+from profond.scratch.functional.attention import (
+    AttentionCache,
+    scaled_dot_product_attention_backward,
+    scaled_dot_product_attention_forward,
+)
 from profond.scratch.functional.conv import (
     conv1d_backward,
     conv1d_forward,
@@ -82,3 +87,5 @@ __all__ += [
     "lstm_cell_backward", "lstm_cell_forward", "lstm_forward", "rnn_backward", "rnn_cell_backward",
     "rnn_cell_forward", "rnn_forward", "through_time_backward", "through_time_forward",
 ]
+__all__ += ["AttentionCache", "scaled_dot_product_attention_backward",
+            "scaled_dot_product_attention_forward"]

@@ -2,6 +2,7 @@
 
 from profond.scratch.module import Module, Parameter
 from profond.scratch.nn.activations import LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from profond.scratch.nn.attention import MultiheadAttention
 from profond.scratch.nn.container import Sequential
 from profond.scratch.nn.conv import Conv1d, Conv2d
 from profond.scratch.nn.dense import Dropout, Flatten, Identity, Linear
@@ -17,3 +18,4 @@ __all__ = [
 __all__ += ["AvgPool1d", "AvgPool2d", "BatchNorm1d", "BatchNorm2d", "Conv1d", "Conv2d",
             "MaxPool1d", "MaxPool2d"]
 __all__ += ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNCell"]
+__all__ += ["MultiheadAttention"]
