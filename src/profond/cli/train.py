@@ -14,7 +14,7 @@ import typer
 from profond.cli.common import console, err_console, fail, print_json_last, rows_table
 
 MODELS = ("mlp", "logistic", "mnist1d-cnn", "gru", "lenet5", "alexnet-small")
-SCRATCH_MODELS = ("mlp", "logistic")
+SCRATCH_MODELS = ("mlp", "logistic", "mnist1d-cnn", "lenet5")
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "leaky-relu")
 OPTIMIZERS = ("sgd", "adagrad", "adam")
 
@@ -43,14 +43,19 @@ def scratch_learner(spec: ModelSpec):
     from profond.scratch.learner import ScratchLearner
 
     manual_seed(spec.seed)
-    activation = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
-                  "leaky-relu": nn.LeakyReLU}[spec.activation]
-    sizes = (spec.in_features, *spec.hidden)
-    layers = []
-    for n_in, n_out in zip(sizes, sizes[1:], strict=False):
-        layers += [nn.Linear(n_in, n_out), activation()]
-        layers += [nn.Dropout(spec.dropout)] if spec.dropout else []
-    model = nn.Sequential(*layers, nn.Linear(sizes[-1], spec.n_outputs))
+    if spec.model in ("mnist1d-cnn", "lenet5"):
+        from profond.scratch.models import create_model
+
+        model = create_model(spec.model, spec.input_shape, spec.n_outputs)
+    else:
+        activation = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
+                      "leaky-relu": nn.LeakyReLU}[spec.activation]
+        sizes = (spec.in_features, *spec.hidden)
+        layers = []
+        for n_in, n_out in zip(sizes, sizes[1:], strict=False):
+            layers += [nn.Linear(n_in, n_out), activation()]
+            layers += [nn.Dropout(spec.dropout)] if spec.dropout else []
+        model = nn.Sequential(*layers, nn.Linear(sizes[-1], spec.n_outputs))
     Optimizer = {"sgd": optim.SGD, "adagrad": optim.Adagrad, "adam": optim.Adam}[spec.optimizer]
     optimizer = Optimizer(model.parameters(), lr=spec.lr, weight_decay=spec.weight_decay)
     loss = nn.CrossEntropyLoss() if spec.task == "classification" else nn.MSELoss()
