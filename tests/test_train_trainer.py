@@ -170,3 +170,29 @@ def test_bad_trainer_arguments_name_the_argument():
         Trainer(1.5, 4)
     with pytest.raises(ValueError, match=r"X and y: expected the same length; got 3 and 2"):
         Trainer(1, 4).fit(Recorder(), (np.zeros((3, 1)), np.zeros(2)))
+
+
+def test_fit_takes_a_dataset_train_split():
+    from profond.data.dataset import Dataset
+
+    X, y = _data(6)
+    dataset = Dataset("tiny", X, y, X[:2], y[:2], "classification", ["a"])
+    learner = Recorder()
+    Trainer(1, 4, shuffle=False).fit(learner, dataset)
+    assert [b.tolist() for b in learner.batches] == [[0, 1, 2, 3], [4, 5]]
+
+
+def test_progress_bar_shows_epoch_steps_loss_and_metrics():
+    import io
+
+    from rich.console import Console
+
+    from profond.train.callbacks import ProgressBar
+
+    out = io.StringIO()
+    console = Console(file=out, width=120, force_terminal=False)
+    Trainer(2, 5, callbacks=[ProgressBar(console)]).fit(Recorder(val_losses=[0.5, 0.25]),
+                                                         _data(10), val=_data(3))
+    text = out.getvalue()
+    assert "epoch 2/2" in text and "2/2 loss 2.0000" in text
+    assert "acc 0.2500" in text and "val_loss 0.2500" in text and "val_acc 0.7500" in text
