@@ -33,7 +33,7 @@ MESSAGE = st.one_of(
 )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(MESSAGE | st.text(max_size=30), min_size=1, max_size=6))
 def test_random_messages_never_kill_the_session(messages):
     client = TestClient(create_app())

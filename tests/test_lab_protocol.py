@@ -155,3 +155,15 @@ def test_session_cap_and_idle_reaping():
         with client.websocket_connect("/ws") as second:
             assert until(second, "error")["field"] == "session"
         assert until(first, "closed")["reason"] == "idle"
+
+
+@pytest.mark.slow  # spawning a worker process takes seconds on a loaded machine
+def test_worker_processes_serve_the_same_protocol():
+    with TestClient(create_app(workers=1)) as client, client.websocket_connect("/ws") as ws:
+        opened(ws)
+        send(ws, type="step")
+        assert until(ws, "frame")["epoch"] == 1
+        send(ws, type="edit", layer=1, node=7, source=0, value=1.0)
+        assert "node: expected 0..3" in until(ws, "error")["message"]
+        send(ws, type="edit", layer=1, node=0, source=1, value=1.5)
+        assert until(ws, "frame")["weights"][0][0][1] == 1.5

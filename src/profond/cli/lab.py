@@ -10,8 +10,11 @@ def lab(
                              "mean to share the lab."),
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
     no_browser: bool = typer.Option(False, "--no-browser", help="Do not open a browser tab."),
+    workers: int = typer.Option(0, min=0, max=64, help="Training processes, shared by the "
+                                "sessions (0: one per CPU, at most 4)."),
 ) -> None:
     """Open the lab: a neural-network playground in the browser (offline, no account)."""
+    import os
     import threading
     import webbrowser
 
@@ -28,4 +31,7 @@ def lab(
     console.print(f"profond lab on {url}  (Ctrl+C to stop)", highlight=False)
     if not no_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning", ws_max_size=1 << 20)
+    workers = workers or min(4, os.cpu_count() or 1)
+    # frames are mostly base64 bytes: deflate would cost more CPU than it saves
+    uvicorn.run(create_app(workers=workers), host=host, port=port, log_level="warning",
+                ws_max_size=1 << 20, ws_per_message_deflate=False)

@@ -9,7 +9,8 @@ from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from profond.lab.session import Session
+from profond.lab.compute import InProcess, ProcessPool
+from profond.lab.session import Disconnected, Session
 
 STATIC = Path(__file__).parent / "static"
 MAX_SESSIONS = 64
@@ -18,10 +19,25 @@ IDLE_S = 900.0
 TRY_AGAIN_LATER = 1013  # RFC 6455 close code
 
 
-def create_app(*, max_sessions: int = MAX_SESSIONS, idle_s: float = IDLE_S) -> FastAPI:
-    """The lab app; `max_sessions` caps concurrent sessions, `idle_s` reaps silent ones."""
-    app = FastAPI(title="profond lab", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.sessions = set()
+def create_app(*, max_sessions: int = MAX_SESSIONS, idle_s: float = IDLE_S,
+               workers: int = 0) -> FastAPI:
+    """The lab app; `max_sessions` caps concurrent sessions, `idle_s` reaps silent ones,
+    `workers` > 0 trains in that many worker processes (0: threads of this process)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        if app.state.backend is not None:
+            app.state.backend.close()
+
+    def backend():  # made on first use: TestClient may skip the lifespan
+        if app.state.backend is None:
+            app.state.backend = ProcessPool(workers) if workers > 0 else InProcess()
+        return app.state.backend
+
+    app = FastAPI(title="profond lab", docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=lifespan)
+    app.state.sessions, app.state.backend = set(), None
 
     @app.get("/")
     async def index() -> FileResponse:
@@ -40,19 +56,22 @@ def create_app(*, max_sessions: int = MAX_SESSIONS, idle_s: float = IDLE_S) -> F
                                                   f"{max_sessions} at once; the lab is full"}))
             await websocket.close(code=TRY_AGAIN_LATER)
             return
-        session = Session(lambda msg: websocket.send_text(json.dumps(msg)), idle_s)
+        session = Session(lambda msg: websocket.send_text(json.dumps(msg)), idle_s,
+                          backend())
         app.state.sessions.add(session)
         worker = asyncio.create_task(session.run())
         try:
             await session.start()
             await _receive(websocket, session, worker)
-        except (WebSocketDisconnect, RuntimeError):
+        except (WebSocketDisconnect, Disconnected):
             pass  # the browser went away mid-send
         finally:
             app.state.sessions.discard(session)
             worker.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await worker
+            with contextlib.suppress(Exception):
+                await session.close()
             with contextlib.suppress(Exception):
                 await websocket.close()
 

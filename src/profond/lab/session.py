@@ -1,10 +1,12 @@
-"""One lab session: its configuration, data, network and the worker that trains and streams frames.
+"""One lab session: its configuration and the worker loop that trains and streams frames.
 
-Messages are handled as they arrive; the compute (an epoch, a frame) runs in a thread under the
-session's lock, so a parameter change waits for at most one epoch before its frame goes out.
+Messages are handled as they arrive; the compute (an epoch, a frame) runs on the backend (a
+thread or a worker process, see compute.py) under the session's lock, so a parameter change
+waits for at most one epoch before its frame goes out.
 """
 
 import asyncio
+import itertools
 import json
 import logging
 import time
@@ -14,8 +16,6 @@ import numpy as np
 from pydantic import ValidationError
 
 from profond.lab import export, labdata
-from profond.lab.engine import Playground
-from profond.lab.frames import build_frame
 from profond.lab.schema import MAX_POINTS, MESSAGE, Config, choices
 
 DATA_FIELDS = {"problem", "dataset", "n_classes", "noise", "train_ratio", "seed"}
@@ -25,28 +25,45 @@ MAX_FPS = 60
 log = logging.getLogger(__name__)
 
 
+class Disconnected(Exception):
+    """The client went away while we were sending."""
+
+
 class Session:
     """A client's playground. `send` delivers one JSON-able dict to the client."""
 
-    def __init__(self, send: Callable[[dict], Awaitable[None]], idle_s: float):
-        self._send, self.idle_s = send, idle_s
+    _ids = itertools.count()
+
+    def __init__(self, send: Callable[[dict], Awaitable[None]], idle_s: float, backend):
+        self._send, self.idle_s, self.backend = send, idle_s, backend
+        self.sid = next(Session._ids)
         self.cfg = Config()
         self.custom = np.zeros((0, 3))
-        self.playing, self.hover, self.resets = False, None, 0
+        self.playing, self.hover, self.resets, self.epoch = False, None, 0, 0
         self.last_seen = time.monotonic()
         self.lock = asyncio.Lock()
         self._send_lock = asyncio.Lock()
         self._wake = asyncio.Event()
-        self._new_data()
+
+    async def call(self, method: str, *args):
+        return await self.backend.call(self.sid, method, *args)
+
+    async def close(self) -> None:
+        await self.call("drop")
 
     async def send(self, message: dict) -> None:
         async with self._send_lock:
-            await self._send(message)
+            try:
+                await self._send(message)
+            except Exception as exc:  # the transport's own errors differ (starlette, uvicorn)
+                raise Disconnected from exc
 
     async def start(self) -> None:
+        async with self.lock:
+            points = await self._new_net(keep_data=False)
         await self.send({"type": "hello", "config": self.cfg.model_dump(), "choices": choices(),
                          "thumbnails": export.thumbnails()})
-        await self.send({"type": "data", **self.data.points()})
+        await self.send({"type": "data", **points})
         await self._frame()
 
     # -- the worker ------------------------------------------------------------------------
@@ -63,6 +80,8 @@ class Session:
             started = time.monotonic()
             try:
                 await self._train_and_send()
+            except Disconnected:
+                return
             except Exception as exc:  # pause and report rather than lose the worker
                 log.exception("lab training step failed")
                 self.playing = False
@@ -71,25 +90,16 @@ class Session:
 
     async def _train_and_send(self) -> None:
         async with self.lock:
-            frame = await asyncio.to_thread(self._step_and_frame)
-        if self.cfg.max_epochs and self.pg.epoch >= self.cfg.max_epochs:
+            frame = await self.call("step_frame", self.hover)
+        self.epoch = frame["epoch"]
+        if self.cfg.max_epochs and self.epoch >= self.cfg.max_epochs:
             self.playing = False
-            frame["playing"] = False
-        await self.send(frame)
-
-    def _step_and_frame(self) -> dict:
-        with np.errstate(all="ignore"):  # a diverging net (lr 10) shows NaN losses, not a crash
-            self.pg.step()
-            return self._frame_dict()
-
-    def _frame_dict(self) -> dict:
-        with np.errstate(all="ignore"):
-            return {**build_frame(self.pg, self.hover), "playing": self.playing}
+        await self.send({**frame, "playing": self.playing})
 
     async def _frame(self) -> None:
         async with self.lock:
-            frame = await asyncio.to_thread(self._frame_dict)
-        await self.send(frame)
+            frame = await self.call("frame", self.hover)
+        await self.send({**frame, "playing": self.playing})
 
     # -- messages --------------------------------------------------------------------------
     async def handle(self, raw: str) -> None:
@@ -105,6 +115,8 @@ class Session:
             await getattr(self, "_on_" + msg.type)(msg)
         except ValidationError as exc:
             await self.error(*_describe(exc))
+        except Disconnected:
+            raise
         except (ValueError, TypeError) as exc:  # json errors and engine range checks
             await self.error(str(exc))
         except Exception as exc:  # a bug must cost one message, not the session
@@ -118,7 +130,7 @@ class Session:
         await self.send({"type": "pong"})
 
     async def _on_play(self, msg) -> None:
-        if self.cfg.max_epochs and self.pg.epoch >= self.cfg.max_epochs:
+        if self.cfg.max_epochs and self.epoch >= self.cfg.max_epochs:
             await self.error(f"max_epochs: reached {self.cfg.max_epochs}; reset or raise it",
                              "max_epochs")
             return
@@ -137,7 +149,7 @@ class Session:
     async def _on_reset(self, msg) -> None:
         async with self.lock:
             self.resets += 1
-            self._new_net()
+            await self._new_net(keep_data=True)
         await self._frame()
 
     async def _on_regenerate(self, msg) -> None:
@@ -155,20 +167,18 @@ class Session:
         changed = {k for k in Config.model_fields if getattr(cfg, k) != getattr(self.cfg, k)}
         async with self.lock:
             self.cfg = cfg
-            if changed & DATA_FIELDS:
-                self._new_data()
-            elif changed & NET_FIELDS:
-                self._new_net()
+            if changed & (DATA_FIELDS | NET_FIELDS):
+                points = await self._new_net(keep_data=not changed & DATA_FIELDS)
             else:
-                self.pg.set_live(cfg)
+                await self.call("set_live", cfg.model_dump())
         await self.send({"type": "config", "config": cfg.model_dump()})
         if changed & DATA_FIELDS:
-            await self.send({"type": "data", **self.data.points()})
+            await self.send({"type": "data", **points})
         await self._frame()
 
     async def _on_edit(self, msg) -> None:
         async with self.lock:
-            self.pg.edit(msg.layer, msg.node, msg.source, msg.value)
+            await self.call("edit", msg.layer, msg.node, msg.source, msg.value)
         await self._frame()
 
     async def _on_hover(self, msg) -> None:
@@ -179,7 +189,7 @@ class Session:
         classify = self.cfg.problem == "classification"
         if classify and not float(msg.label).is_integer():
             raise ValueError(f"label: expected a class index; got {msg.label}")
-        points = self.custom if self.cfg.dataset == "custom" else self._all_points()
+        points = self.custom if self.cfg.dataset == "custom" else await self.call("all_points")
         if len(points) >= MAX_POINTS:
             raise ValueError(f"points: expected at most {MAX_POINTS}; got {len(points) + 1}")
         self.custom = np.vstack([points, [[msg.x, msg.y, msg.label]]])
@@ -195,35 +205,28 @@ class Session:
 
     async def _on_download_csv(self, msg) -> None:
         await self.send({"type": "csv", "filename": f"profond-{self.cfg.dataset}.csv",
-                         "text": labdata.to_csv(self._all_points())})
+                         "text": labdata.to_csv(await self.call("all_points"))})
 
     async def _on_export(self, msg) -> None:
         async with self.lock:
-            payload = export.export(self.pg, msg.format)
+            payload = await self.call("export", msg.format)
         await self.send({"type": "export", **payload})
 
     # -- state -----------------------------------------------------------------------------
     async def _set_custom(self) -> None:
         self.cfg = self.cfg.model_copy(update={"dataset": "custom"})
         async with self.lock:
-            self._new_data()
+            points = await self._new_net(keep_data=False)
         await self.send({"type": "config", "config": self.cfg.model_dump()})
-        await self.send({"type": "data", **self.data.points()})
+        await self.send({"type": "data", **points})
         await self._frame()
 
-    def _all_points(self) -> np.ndarray:
-        d = self.data
-        X, y = np.vstack([d.X_train, d.X_test]), np.concatenate([d.y_train, d.y_test])
-        return np.column_stack([X.astype(np.float64), y.astype(np.float64)])
-
-    def _new_data(self) -> None:
-        self.data = labdata.make_data(self.cfg, self.custom)
-        self._new_net()
-
-    def _new_net(self) -> None:
+    async def _new_net(self, keep_data: bool) -> dict:
+        """New weights (and new data unless `keep_data`); returns the data's points."""
+        self.playing, self.epoch = False, 0
         # the link's seed reproduces the first run; later resets draw fresh weights, as in TFP
-        self.pg = Playground(self.cfg, self.data, init_seed=self.cfg.seed + 7919 * self.resets)
-        self.playing = False
+        return await self.call("new", self.cfg.model_dump(), self.custom,
+                               self.cfg.seed + 7919 * self.resets, keep_data)
 
 
 def _describe(exc: ValidationError) -> tuple[str, str]:
