@@ -4,7 +4,7 @@ heavy libraries (torch, matplotlib, sklearn) load inside the commands, so `profo
 
 import typer
 
-from profond.cli import data, experiment, lab, rl, runs, train, tune
+from profond.cli import data, experiment, lab, rl, runs, train, tune, viz
 
 app = typer.Typer(
     name="profond",
@@ -21,6 +21,7 @@ app.command("train")(train.train)
 app.command("tune")(tune.tune)
 app.add_typer(runs.app, name="runs")
 app.add_typer(rl.app, name="rl")
+app.add_typer(viz.app, name="viz")
 
 
 def main() -> None:
