@@ -4,7 +4,7 @@ heavy libraries (torch, matplotlib, sklearn) load inside the commands, so `profo
 
 import typer
 
-from profond.cli import data, experiment, lab, rl, runs, train, tune, viz
+from profond.cli import data, experiment, lab, play, rl, runs, train, tune, viz
 
 app = typer.Typer(
     name="profond",
@@ -18,6 +18,7 @@ app.add_typer(data.app, name="data")
 app.add_typer(experiment.app, name="experiment")
 app.command("lab")(lab.lab)
 app.command("train")(train.train)
+app.command("play")(play.play)
 app.command("tune")(tune.tune)
 app.add_typer(runs.app, name="runs")
 app.add_typer(rl.app, name="rl")

@@ -20,6 +20,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                              "Deck 001: class means and distances of x = (5, 2) in the worked example"),
     "rl-cartpole": ("profond.experiments.rl_cartpole", "Deck 000: DQN vs REINFORCE on CartPole-v1"),
     "rl-frozenlake": ("profond.experiments.rl_frozenlake", "Deck 000: Q-learning on FrozenLake 4x4"),
+    "mcts-tictactoe": ("profond.experiments.mcts_tictactoe", "Deck 003: UCT vs random and minimax"),
+    "alphazero-tictactoe": ("profond.experiments.alphazero_tictactoe", "AlphaZero vs minimax"),
 }
 
 

@@ -8,6 +8,8 @@ positions, so the table fills in under a second and every later call is a look-u
 from collections.abc import Callable, Iterator
 from functools import cache
 
+import numpy as np
+
 from profond.checks import check_choice
 from profond.further.games import BoardGame, TicTacToe
 from profond.further.games.arena import Player
@@ -36,6 +38,11 @@ def best_moves(state: BoardGame) -> list[int]:
 def choose(state: BoardGame) -> int:
     """The player interface of `play_game`: the first optimal move."""
     return best_moves(state)[0]
+
+
+def perfect_player(rng: np.random.Generator) -> Player:
+    """A perfect player that varies its games: a uniformly random optimal move."""
+    return lambda state: int(rng.choice(best_moves(state)))
 
 
 def referee(player: Player, side: int, opponent: str = "minimax",
