@@ -18,6 +18,7 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                       "Deck 003: the Rosenblatt perceptron learns OR, step by step from w = (0, 1, 0)"),
     "nearest-mean-example": ("profond.experiments.nearest_mean_example",
                              "Deck 001: class means and distances of x = (5, 2) in the worked example"),
+    "conv-arithmetic": ("profond.experiments.conv_arithmetic", "Deck 003: conv output sizes"),
     "rl-cartpole": ("profond.experiments.rl_cartpole", "Deck 000: DQN vs REINFORCE on CartPole-v1"),
     "rl-frozenlake": ("profond.experiments.rl_frozenlake", "Deck 000: Q-learning on FrozenLake 4x4"),
     "mcts-tictactoe": ("profond.experiments.mcts_tictactoe", "Deck 003: UCT vs random and minimax"),
