@@ -39,8 +39,9 @@ def test_scratch_mlp_reaches_97_percent_on_digits(tmp_path):
 
 def test_logistic_regression_on_iris_writes_into_out(tmp_path):
     out = tmp_path / "iris-run"
-    result = runner.invoke(app, ["train", "logistic", "--data", "iris", "--lr", "0.05", "--epochs",
-                                 "40", "--batch-size", "16", "--out", str(out), "--json"])
+    result = runner.invoke(app, ["train", "logistic", "--engine", "scratch", "--data", "iris",
+                                 "--lr", "0.05", "--epochs", "40", "--batch-size", "16",
+                                 "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output
     # iris is close to linearly separable: a softmax regression gets most of it right
     assert _last_json(result.stdout)["test_acc"] > 0.85
