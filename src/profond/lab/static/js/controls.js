@@ -34,7 +34,8 @@ function drawThumbnail(canvas, points) {
 
 function buildDatasets(choices, thumbnails, change) {
   const box = $("datasets");
-  const names = [...new Set([...choices.classify_datasets, ...choices.regress_datasets])];
+  const names = [...choices.classify_datasets, ...choices.regress_datasets]
+    .filter((name) => name !== "custom").concat(["custom"]);
   box.replaceChildren(...names.map((name) => {
     const cell = document.createElement("button");
     cell.className = "dataset";
@@ -103,11 +104,15 @@ export function renderControls(config, nClasses) {
     cell.classList.toggle("other-problem", regression !== (config.problem === "regression")
       && name !== "custom");
   }
+  if (nClasses > 2) $("output").value = "softmax";  // more than two classes: always softmax
+  $("output").disabled = nClasses > 2 || config.problem === "regression";
   $("n-classes-row").hidden = !["blobs", "spirals"].includes(config.dataset);
   document.body.classList.toggle("custom-data", config.dataset === "custom");
   const classes = config.problem === "regression" ? [1, 0.5, 0, -0.5, -1]
     : Array.from({ length: Math.max(nClasses, 2) + 1 }, (_, k) => k)
       .slice(0, Math.min(nClasses + 1, 6));
+  $("point-label").dataset.i18n = config.problem === "regression" ? "pointValue" : "pointClass";
+  $("point-label").textContent = t($("point-label").dataset.i18n);
   const select = $("point-class");
   const previous = select.value;
   if (select.options.length !== classes.length || select.dataset.problem !== config.problem) {

@@ -12,7 +12,7 @@ const STRINGS = {
     ratio: "Ratio of training to test data", noise: "Noise", batchSize: "Batch size",
     regenerate: "Regenerate", customHint: "Click on the output to add points of this class " +
       "(value for regression); shift-click adds to the other class.",
-    pointClass: "Class", clear: "Clear", uploadCsv: "Upload CSV", downloadCsv: "Download CSV",
+    pointClass: "Class", pointValue: "Value", clear: "Clear", uploadCsv: "Upload CSV", downloadCsv: "Download CSV",
     features: "Features", whichFeatures: "Which properties do you want to feed in? Click to toggle.",
     hiddenLayers: "hidden layers", hiddenLayer: "hidden layer", neurons: "neurons",
     neuron: "neuron", output: "Output", testLoss: "Test loss", trainLoss: "Training loss",
@@ -46,7 +46,7 @@ const STRINGS = {
     ratio: "Part des données d’entraînement", noise: "Bruit", batchSize: "Taille du lot",
     regenerate: "Régénérer", customHint: "Cliquez sur la sortie pour ajouter des points de " +
       "cette classe (valeur en régression) ; maj-clic ajoute à l’autre classe.",
-    pointClass: "Classe", clear: "Effacer", uploadCsv: "Importer un CSV",
+    pointClass: "Classe", pointValue: "Valeur", clear: "Effacer", uploadCsv: "Importer un CSV",
     downloadCsv: "Télécharger le CSV", features: "Entrées",
     whichFeatures: "Quelles caractéristiques donner au réseau ? Cliquez pour (dés)activer.",
     hiddenLayers: "couches cachées", hiddenLayer: "couche cachée", neurons: "neurones",

@@ -64,7 +64,8 @@ export class Network {
     this.sizes = [config.features.length, ...config.hidden, nOut];
     const columns = config.hidden.length + 2;
     const width = Math.max(this.root.clientWidth, 420);
-    this.colX = (c) => 8 + (c * (width - 16 - NODE)) / (columns - 1);
+    // the left margin leaves room for the feature labels (sin(X₁)) beside the input column
+    this.colX = (c) => 62 + (c * (width - 70 - NODE)) / (columns - 1);
     const rows = Math.max(this.allFeatures.length, ...config.hidden);
     this.height = rows * (NODE + GAP) + 40;
     this.rowY = (c, i) => {
