@@ -143,6 +143,7 @@ class Adam(Optimizer):
         check_positive("weight_decay", weight_decay, allow_zero=True)
         super().__init__(params, lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                          amsgrad=amsgrad)
+        self._work: dict[int, np.ndarray] = {}
 
     def _update(self, p, grad, state, group):
         if "exp_avg" not in state:
@@ -152,16 +153,28 @@ class Adam(Optimizer):
         t = _step_count(state)
         beta1, beta2 = group["betas"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        m += (1 - beta1) * (grad - m)
+        # One reused work array per parameter: the update allocates no temporaries, and the
+        # Python-float factors (not NumPy float64 scalars) keep it in the parameter's dtype.
+        work = self._work.get(id(p))
+        if work is None:
+            work = self._work[id(p)] = np.empty_like(p.data)
+        np.subtract(grad, m, out=work)
+        work *= 1 - beta1
+        m += work
         v *= beta2
-        v += (1 - beta2) * grad * grad
+        np.multiply(grad, grad, out=work)
+        work *= 1 - beta2
+        v += work
         if group["amsgrad"]:
             np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
             v = state["max_exp_avg_sq"]
         # Same order of operations as torch: divide √v by √(1 − β₂ᵗ) before adding eps.
-        # A Python float (not np.sqrt's float64 scalar) keeps the update in the params' float32.
-        denom = np.sqrt(v) / (1 - beta2**t) ** 0.5 + group["eps"]
-        p.data -= (group["lr"] / (1 - beta1**t)) * (m / denom)
+        np.sqrt(v, out=work)
+        work /= (1 - beta2**t) ** 0.5
+        work += group["eps"]
+        np.divide(m, work, out=work)
+        work *= group["lr"] / (1 - beta1**t)
+        p.data -= work
 
 
 def l1_penalty(params: Iterable[Parameter], lam: float) -> float:
