@@ -89,7 +89,7 @@ class Playground:
         }[self.cfg.optimizer]()
 
     def set_live(self, cfg: Config) -> None:
-        """Apply the settings TFP changes without a reset: learning rate, regularization, batch."""
+        """Apply the settings TFP changes without a reset: the learning rate (and max_epochs)."""
         self.cfg = cfg
         for group in self.optimizer.param_groups:
             group["lr"] = cfg.lr

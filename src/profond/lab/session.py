@@ -19,8 +19,9 @@ from profond.lab import export, labdata
 from profond.lab.schema import MAX_POINTS, MESSAGE, Config, choices
 
 DATA_FIELDS = {"problem", "dataset", "n_classes", "noise", "train_ratio", "seed"}
+# as playground.ts: these reset the network; the learning rate (and max_epochs) apply live
 NET_FIELDS = {"features", "hidden", "activation", "output", "optimizer", "dropout", "init",
-              "regularization"}
+              "regularization", "reg_rate", "batch_size"}
 MAX_FPS = 60
 log = logging.getLogger(__name__)
 
