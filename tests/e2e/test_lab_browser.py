@@ -82,3 +82,23 @@ def test_click_adds_custom_points_and_shows_the_confusion_matrix(page, lab_url):
     page.wait_for_function("document.querySelectorAll('#confusion td').length === 4")
     cells = [int(t) for t in page.locator("#confusion td").all_inner_texts()]
     assert sum(cells) == 4  # 8 points at a 50 % split: 4 test points
+
+
+def test_space_plays_and_pauses(page, lab_url):
+    _ready(page, lab_url)
+    page.keyboard.press(" ")
+    expect(page.locator("body")).to_have_class(re.compile("playing"))
+    page.wait_for_function(
+        "document.querySelector('[data-testid=epoch]').textContent !== '000,000'")
+    page.keyboard.press(" ")
+    expect(page.locator("body")).not_to_have_class(re.compile("playing"))
+
+
+def test_clicking_a_bias_edits_it(page, lab_url):
+    _ready(page, lab_url)
+    page.get_by_test_id("bias-1-0").click()
+    page.get_by_test_id("edit-value").fill("2.5")
+    page.get_by_test_id("edit-value").press("Enter")
+    page.mouse.move(5, 5)
+    page.get_by_test_id("bias-1-0").hover()
+    expect(page.locator("#hovercard .val")).to_have_text("2.500")

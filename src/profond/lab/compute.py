@@ -110,7 +110,10 @@ class _Worker:
         while True:
             try:
                 call_id, ok, value = self.conn.recv()
-            except (EOFError, OSError):
+            except (EOFError, OSError):  # the worker died: fail its calls rather than hang them
+                for loop, future in self.pending.values():
+                    loop.call_soon_threadsafe(_settle, future, False, "the worker stopped")
+                self.pending.clear()
                 return
             loop, future = self.pending.pop(call_id)
             loop.call_soon_threadsafe(_settle, future, ok, value)

@@ -179,7 +179,10 @@ export class Network {
 
   bindEditable(target, where) {
     target.addEventListener("mouseenter", (event) => this.showCard(event, where, false));
-    target.addEventListener("mouseleave", () => { if (!this.pinned) this.card.style.display = ""; });
+    target.addEventListener("mouseleave", () => {
+      this.shown = null;
+      if (!this.pinned) this.card.style.display = "";
+    });
     target.addEventListener("click", (event) => {
       event.stopPropagation();
       this.showCard(event, where, true);
@@ -197,6 +200,7 @@ export class Network {
     const card = this.card;
     card.querySelector(".kind").textContent = t(where.source === null ? "bias" : "weight");
     const value = this.value(where);
+    this.shown = where;
     card.querySelector(".val").textContent = value.toFixed(3);
     card.style.left = `${event.pageX + 12}px`;
     card.style.top = `${event.pageY - 12}px`;
@@ -219,6 +223,9 @@ export class Network {
 
   update(frame, discrete) {
     this.params = { weights: frame.weights, biases: frame.biases };
+    if (this.shown && !this.pinned) {  // the value under the mouse changes as it trains
+      this.card.querySelector(".val").textContent = this.value(this.shown).toFixed(3);
+    }
     frame.weights.forEach((W, l) => W.forEach((row, j) => row.forEach((w, i) => {
       const path = this.links[l] && this.links[l][j] && this.links[l][j][i];
       if (!path) return;
