@@ -141,3 +141,23 @@ def test_default_init_follows_torch_bound_and_state_dict_keys():
     assert np.abs(layer.bias.data).max() <= bound
     assert list(layer.state_dict()) == list(torch.nn.Conv2d(4, 64, 3).state_dict())
     assert w.dtype == np.float32
+
+
+def test_one_backward_per_forward_as_torch():
+    x = np.random.default_rng(2).standard_normal((2, 3, 6, 5))
+    out, cache = conv2d_forward(x, np.ones((4, 3, 3, 3)), None, 1, 1)
+    conv2d_backward(np.ones_like(out), cache)
+    with pytest.raises(ValueError, match=r"cache: expected the cache of a forward pass not yet "
+                                         r"back-propagated"):
+        conv2d_backward(np.ones_like(out), cache)
+
+
+def test_reused_column_buffer_gives_the_next_batch_its_own_results():
+    """The layer refills one im2col buffer per forward; a stale one must not leak through."""
+    rng.manual_seed(1)
+    layer = Conv2d(3, 4, 3, stride=2, padding=1).double()
+    gen = np.random.default_rng(3)
+    first = layer(gen.standard_normal((2, 3, 7, 6)))
+    layer.backward(np.ones_like(first))
+    assert_matches_torch(layer, torch.nn.Conv2d(3, 4, 3, stride=2, padding=1),
+                         gen.standard_normal((2, 3, 7, 6)), atol=1e-10, rtol=1e-10)

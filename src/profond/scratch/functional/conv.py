@@ -89,24 +89,32 @@ def _check_conv(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, d: int,
                  for s, k in zip(x.shape[2:], W.shape[2:], strict=True))
 
 
-def _conv_forward(x, W, b, stride, padding, d):
+def _conv_forward(x, W, b, stride, padding, d, cols_out):
     x = as_float(x)
     out_size = _check_conv(x, W, b, d, stride, padding)
     n, f = x.shape[0], W.shape[0]
     view = windows(pad(x, padding), W.shape[2:], stride)            # (N, C, *K, *O)
     # Channel-and-offset rows, (batch, position) columns: the whole layer is ONE matrix product,
     # and the copy's inner loop runs along the input's contiguous last axis.
-    cols = np.ascontiguousarray(view.transpose(1, *range(2, 2 + d), 0, *range(2 + d, 2 + 2 * d)))
-    cols = cols.reshape(-1, n * prod(out_size))                      # (C·ΠK, N·ΠO)
+    view = view.transpose(1, *range(2, 2 + d), 0, *range(2 + d, 2 + 2 * d))
+    shape = (prod(view.shape[:1 + d]), n * prod(out_size))            # (C·ΠK, N·ΠO)
+    cols = cols_out
+    if cols is None or cols.shape != shape or cols.dtype != x.dtype:
+        cols = np.empty(shape, x.dtype)
+    # Refilling a reused buffer skips the page faults of a fresh one on large layers.
+    np.copyto(cols.reshape(view.shape), view)
     out = W.reshape(f, -1) @ cols                                    # (F, N·ΠO)
     if b is not None:
         out += b[:, None]
     out = np.ascontiguousarray(out.reshape(f, n, *out_size).swapaxes(0, 1))
-    return out, (x.shape, W, b is not None, cols, stride, padding)
+    return out, [x.shape, W, b is not None, cols, stride, padding]
 
 
 def _conv_backward(dout, cache):
     x_shape, W, has_bias, cols, stride, padding = cache
+    if cols is None:
+        raise ValueError("cache: expected the cache of a forward pass not yet back-propagated; "
+                         "got one whose columns backward already reused (run forward again)")
     n, f, *out_size = dout.shape
     d = len(out_size)
     dout = np.ascontiguousarray(dout.swapaxes(0, 1)).reshape(f, -1)  # (F, N·ΠO)
@@ -114,44 +122,51 @@ def _conv_backward(dout, cache):
     # (and over the batch) of each position's contribution, as the slide says.
     dW = (dout @ cols.T).reshape(W.shape)
     db = dout.sum(axis=1) if has_bias else None
-    dcols = (W.reshape(f, -1).T @ dout).reshape(x_shape[1], *W.shape[2:], n, *out_size)
+    # Like torch freeing saved tensors after backward, the columns are done with: their buffer
+    # takes the columns' gradient, and the next forward of the layer refills it.
+    cache[3] = None
+    dcols = np.matmul(W.reshape(f, -1).T, dout, out=cols)
+    dcols = dcols.reshape(x_shape[1], *W.shape[2:], n, *out_size)
     dcols = dcols.transpose(1 + d, 0, *range(1, 1 + d), *range(2 + d, 2 + 2 * d))
     return col2im(dcols, x_shape[2:], stride, padding), dW, db
 
 
 def conv2d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, stride: int = 1,
-                   padding: int = 0) -> tuple[np.ndarray, tuple]:
+                   padding: int = 0, cols_out: np.ndarray | None = None) -> tuple[np.ndarray, list]:
     """out[n, f, i, j] = b[f] + Σ_{c,u,v} W[f, c, u, v] · x_pad[n, c, s·i + u, s·j + v].
 
     x (N, C, H, W), W (F, C, KH, KW), b (F,) or None -> out (N, F, OH, OW) with
     OH = conv_output_size(H, KH, stride, padding). Mirrors torch.nn.functional.conv2d
-    (cross-correlation, zero padding, dilation 1, groups 1).
+    (cross-correlation, zero padding, dilation 1, groups 1). `cols_out`: an optional buffer
+    (C·KH·KW, N·OH·OW) for the im2col columns, e.g. the last cache's (its layer reuses it).
     """
-    return _conv_forward(x, W, b, stride, padding, 2)
+    return _conv_forward(x, W, b, stride, padding, 2, cols_out)
 
 
-def conv2d_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def conv2d_backward(dout: np.ndarray, cache: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """dx, dW, db of conv2d; dW[f] = Σ_{n,i,j} dout[n, f, i, j] · window(n, i, j), summed over
     all positions because the kernel is shared; db[f] = Σ_{n,i,j} dout[n, f, i, j].
 
-    dout (N, F, OH, OW) -> dx (N, C, H, W), dW (F, C, KH, KW), db (F,) or None.
+    dout (N, F, OH, OW) -> dx (N, C, H, W), dW (F, C, KH, KW), db (F,) or None. One backward
+    per forward: backward reuses the cache's column buffer (torch frees its saved tensors).
     """
     return _conv_backward(dout, cache)
 
 
 def conv1d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, stride: int = 1,
-                   padding: int = 0) -> tuple[np.ndarray, tuple]:
+                   padding: int = 0, cols_out: np.ndarray | None = None) -> tuple[np.ndarray, list]:
     """out[n, f, i] = b[f] + Σ_{c,u} W[f, c, u] · x_pad[n, c, s·i + u].
 
     x (N, C, L), W (F, C, K), b (F,) or None -> out (N, F, L_out) with
-    L_out = conv_output_size(L, K, stride, padding). Mirrors torch.nn.functional.conv1d.
+    L_out = conv_output_size(L, K, stride, padding); `cols_out` as in conv2d_forward.
+    Mirrors torch.nn.functional.conv1d.
     """
-    return _conv_forward(x, W, b, stride, padding, 1)
+    return _conv_forward(x, W, b, stride, padding, 1, cols_out)
 
 
-def conv1d_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def conv1d_backward(dout: np.ndarray, cache: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """dx, dW, db of conv1d; the shared kernel's gradient is summed over all positions.
 
-    dout (N, F, L_out) -> dx (N, C, L), dW (F, C, K), db (F,) or None.
+    dout (N, F, L_out) -> dx (N, C, L), dW (F, C, K), db (F,) or None; one backward per forward.
     """
     return _conv_backward(dout, cache)

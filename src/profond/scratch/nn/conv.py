@@ -15,6 +15,7 @@ class _ConvNd(Module):
 
     _d = 0
     _forward = _backward = None
+    _cols = None  # the im2col buffer, refilled by each forward (its shape permitting)
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1,
                  padding: int = 0, bias: bool = True, dtype=np.float32):
@@ -42,7 +43,9 @@ class _ConvNd(Module):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         b = None if self.bias is None else self.bias.data
-        out, self._cache = type(self)._forward(x, self.weight.data, b, self.stride, self.padding)
+        out, self._cache = type(self)._forward(x, self.weight.data, b, self.stride, self.padding,
+                                               self._cols)
+        self._cols = self._cache[3]
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
