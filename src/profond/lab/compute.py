@@ -64,6 +64,8 @@ class Compute:
 class InProcess:
     """Calls run in a thread of this process (tests, small classes)."""
 
+    ordered = False  # two threads may run one session's calls at once
+
     def __init__(self):
         self.compute = Compute()
 
@@ -134,6 +136,8 @@ def _settle(future: asyncio.Future, ok: bool, value) -> None:
 
 class ProcessPool:
     """`n` worker processes; each session stays on the least-busy worker it was given."""
+
+    ordered = True  # a worker runs calls one at a time
 
     def __init__(self, n: int):
         ctx = mp.get_context("spawn")  # never fork a process that runs an event loop

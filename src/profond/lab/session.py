@@ -6,6 +6,7 @@ waits for at most one epoch before its frame goes out.
 """
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -42,7 +43,9 @@ class Session:
         self.custom = np.zeros((0, 3))
         self.playing, self.hover, self.resets, self.epoch = False, None, 0, 0
         self.last_seen = time.monotonic()
-        self.lock = asyncio.Lock()
+        # a worker process runs one session's calls one at a time, clicks first: no lock needed,
+        # so a click never waits for the epoch in flight; threads share the modules' caches
+        self.lock = contextlib.nullcontext() if backend.ordered else asyncio.Lock()
         self._send_lock = asyncio.Lock()
         self._wake = asyncio.Event()
 
