@@ -90,3 +90,14 @@ def test_cli_errors_are_named(tmp_path, config, args, message):
     result = CliRunner().invoke(app, ["viz", "activations", str(folder), *args])
     assert result.exit_code == 2
     assert re.search(message, " ".join(result.output.split()))
+
+
+def test_viz_reads_what_profond_train_writes(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROFOND_RUNS", str(tmp_path / "runs"))
+    folder = tmp_path / "run"
+    result = CliRunner().invoke(app, ["train", "lenet5", "--engine", "scratch", "--data", "digits",
+                                      "--epochs", "1", "--out", str(folder)])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(app, ["viz", "filters", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert _is_png(folder / "filters.png")
