@@ -30,7 +30,7 @@ def lab_url():
     from profond.lab.server import create_app
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port,
+    server = uvicorn.Server(uvicorn.Config(create_app(workers=1), host="127.0.0.1", port=port,
                                            log_level="warning", ws_per_message_deflate=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
