@@ -67,3 +67,18 @@ def test_errors_name_what_was_expected(tmp_path):
     run = store.create({"model": "mlp"})
     with pytest.raises(ValueError, match=r"status: expected one of .*; got 'done'"):
         run.finish("done")
+
+
+def test_tensorboard_events_are_written_when_tensorboard_is_installed(tmp_path):
+    pytest.importorskip("tensorboard")
+    from profond.train.runs import RunRecorder
+    from profond.train.torch_learner import TorchLearner
+    from profond.train.trainer import Trainer
+
+    torch = pytest.importorskip("torch")
+    run = RunStore(tmp_path).create({"model": "logistic"})
+    model = torch.nn.Linear(3, 2)
+    learner = TorchLearner(model, None, torch.optim.SGD(model.parameters(), lr=0.1), "cpu")
+    X = np.random.default_rng(0).standard_normal((20, 3)).astype(np.float32)
+    Trainer(2, 10, callbacks=[RunRecorder(run)]).fit(learner, (X, (X[:, 0] > 0).astype(int)))
+    assert list((run.folder / "tensorboard").glob("events.out.tfevents.*"))

@@ -1,11 +1,13 @@
 """The runs store: one folder per training run plus one row per run in `runs/runs.sqlite`.
 
 `runs/<id>/` holds config.json, metrics.json (one record per epoch), final.json, the artifacts
-(learning curves, confusion matrix, model.safetensors) and `checkpoint/` for `--resume`. The SQLite
+(learning curves, confusion matrix, model.safetensors), `checkpoint/` for `--resume`, and
+`tensorboard/` event files when the tensorboard package is installed. The SQLite
 table (WAL mode, so `profond runs list` can read while a run writes) mirrors the same facts with a
 status: running, finished, failed (diverged or crashed) or interrupted (Ctrl-C, or killed).
 """
 
+import importlib.util
 import json
 import os
 import secrets
@@ -177,8 +179,10 @@ class RunRecorder(Callback):
         self.run = run
         self.interrupted = False
         self._previous_handler = None
+        self.writer = None
 
     def on_train_begin(self) -> None:
+        self.writer = _tensorboard_writer(self.run.folder / "tensorboard")
         if threading.current_thread() is threading.main_thread():
             self._previous_handler = signal.signal(signal.SIGINT, self._on_sigint)
 
@@ -188,6 +192,10 @@ class RunRecorder(Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         self.run.log_epoch(logs)
+        if self.writer is not None:
+            for name, value in logs.items():
+                self.writer.add_scalar(name, value, epoch)
+            self.writer.flush()
         learner = self.trainer.learner
         state = dict(learner.state_dict())
         torch = sys.modules.get("torch")
@@ -198,6 +206,8 @@ class RunRecorder(Callback):
         save_model(self.run, learner)
 
     def on_train_end(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
         if self._previous_handler is not None:
             signal.signal(signal.SIGINT, self._previous_handler)
             self._previous_handler = None
@@ -206,6 +216,15 @@ class RunRecorder(Callback):
         if self.interrupted:  # a second Ctrl-C does not wait for the batch to end
             raise KeyboardInterrupt
         self.interrupted = True
+
+
+def _tensorboard_writer(folder: Path):
+    """A TensorBoard SummaryWriter when the tensorboard package is installed, else None."""
+    if importlib.util.find_spec("tensorboard") is None:
+        return None
+    from torch.utils.tensorboard import SummaryWriter
+
+    return SummaryWriter(str(folder))
 
 
 def save_model(run: Run, learner) -> Path:
