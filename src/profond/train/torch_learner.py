@@ -79,6 +79,7 @@ class TorchLearner:
                           or torch.cuda.is_bf16_supported() else torch.float16)
         self.scaler = torch.amp.GradScaler(self.device.type,
                                            enabled=self.amp and self.amp_dtype == torch.float16)
+        self._scaled = self.scaler.is_enabled()
         self.forward = torch.compile(self.model) if compile else self.model
         self.augment = augment
         self.balanced = balanced
@@ -120,10 +121,13 @@ class TorchLearner:
         xb, yb = self._gather(data, torch.from_numpy(idx))
         if self.augment is not None:
             xb = self.augment(xb)
-        with torch.autocast(self.device.type, self.amp_dtype, enabled=self.amp):
+        if self.amp:
+            with torch.autocast(self.device.type, self.amp_dtype):
+                loss = self.loss_fn(self.forward(xb), yb)
+        else:
             loss = self.loss_fn(self.forward(xb), yb)
         self.optimizer.zero_grad(set_to_none=True)
-        if self.scaler.is_enabled():
+        if self._scaled:
             self.scaler.scale(loss).backward()
             self.scaler.step(self.optimizer)
             self.scaler.update()
@@ -177,8 +181,9 @@ class TorchLearner:
 
     def _gather(self, data: Split, idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         if data.on_device:
-            idx = idx.to(self.device, non_blocking=True)
-            return data.X[idx], data.y[idx]
+            if self.device.type != "cpu":
+                idx = idx.to(self.device, non_blocking=True)
+            return data.X.index_select(0, idx), data.y.index_select(0, idx)
         pin = self.device.type == "cuda"
         xb, yb = data.X[idx], data.y[idx]
         if pin:
