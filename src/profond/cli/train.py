@@ -185,7 +185,8 @@ def prepare_data(name: str, val_fraction: float, seed: int):
     return splits, dataset
 
 
-def fit_and_test(learner, splits: dict, epochs: int, batch_size: int, seed: int, run):
+def fit_and_test(learner, splits: dict, epochs: int, batch_size: int, seed: int, run,
+                 callbacks=()):
     """Train with a progress bar (on stderr, so stdout stays for results); test once at the end.
 
     The run store records every epoch and checkpoint; a resumed run restarts after its last one.
@@ -197,7 +198,7 @@ def fit_and_test(learner, splits: dict, epochs: int, batch_size: int, seed: int,
 
     initial_epoch = restore(run, learner) if run.checkpoint_dir.exists() else 0
     trainer = Trainer(epochs, batch_size, seed=seed,
-                      callbacks=[ProgressBar(err_console), RunRecorder(run)])
+                      callbacks=[*callbacks, ProgressBar(err_console), RunRecorder(run)])
     start = time.perf_counter()
     try:
         with guard(run, learner):
