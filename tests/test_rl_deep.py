@@ -145,3 +145,14 @@ def test_a_short_dqn_run_improves_the_return():
     after = np.mean(evaluate(eval_env, agent.greedy, 10, seed=100))
     assert history.episode_steps[-1] <= 4000
     assert after > before + 50
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("agent", ["dqn", "reinforce"])
+def test_recipe_solves_cartpole(agent):
+    # Solved: greedy mean return >= 475 over 100 evaluation episodes (docs/rl.md has the budgets).
+    from profond.further.rl.recipes import train_cartpole
+
+    run = train_cartpole(agent, seed=0)
+    assert len(run.eval_returns) == 100
+    assert run.mean_return >= 475

@@ -120,5 +120,6 @@ def _train_frozenlake(*, agent, steps, episodes, slippery, seed, out) -> dict:
     run.agent.save(out / "agent")
     return {"env": recipes.FROZENLAKE, "agent": agent, "slippery": slippery, "seed": seed,
             "episodes": run.episodes, "seconds": round(run.seconds, 1),
+            "cpu_seconds": round(run.cpu_seconds, 1),
             "success_rate": run.success_rate, "optimal_success_rate": run.optimal_success_rate,
             "curve": str(curve), "gif": str(gif), "agent_dir": str(out / "agent")}

@@ -22,7 +22,8 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
         rows.append({"map": f"4x4 {label}", "episodes": episodes,
                      "success_rate": result.success_rate,
                      "optimal_success_rate": result.optimal_success_rate,
-                     "seconds": round(result.seconds, 1)})
+                     "cpu_seconds": round(result.cpu_seconds, 1),
+                     "wall_seconds": round(result.seconds, 1)})
         curves[label] = (range(1, episodes + 1), result.returns)
     figure = plot_returns(curves, out_dir / "rl_frozenlake.png", xlabel="episode",
                           ylabel="success (return)", window=100,

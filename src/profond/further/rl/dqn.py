@@ -88,7 +88,7 @@ class DQN:
         torch.manual_seed(seed)
         self.q = mlp((obs_dim, *hidden, n_actions))
         self.q_target = copy.deepcopy(self.q).requires_grad_(False)
-        self.optimizer = torch.optim.Adam(self.q.parameters(), lr=lr)
+        self.optimizer = torch.optim.Adam(self.q.parameters(), lr=lr, foreach=True)
         self.buffer = ReplayBuffer(buffer_size, obs_dim, seed=seed)
         self.rng = np.random.default_rng(seed)
         self.gradient_steps = 0

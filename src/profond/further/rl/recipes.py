@@ -4,6 +4,7 @@ FrozenLake-v1, score it, and render one episode.
 CartPole counts as solved when the greedy policy's mean return over 100 episodes is >= 475.
 """
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -106,6 +107,7 @@ class FrozenLakeRun:
     optimal_success_rate: float
     episodes: int
     seconds: float
+    cpu_seconds: float
 
 
 def frozenlake_env(slippery: bool, render: bool = False):
@@ -125,17 +127,19 @@ def train_frozenlake(*, slippery: bool, episodes: int | None = None, seed: int =
     env.action_space.seed(seed)
     n_states, n_actions = int(env.observation_space.n), int(env.action_space.n)
     agent = QLearning(n_states, n_actions, alpha=0.1, gamma=0.99, seed=seed)
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     returns = train_q_learning(env, agent, episodes, seed=seed, progress=progress)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - start_cpu
     _, optimal = value_iteration(env.unwrapped.P, n_states, n_actions, gamma=0.99)
     score = success_rate(env, agent.greedy, eval_episodes, seed=EVAL_SEED + seed)
     best = success_rate(env, lambda s: int(optimal[s]), eval_episodes, seed=EVAL_SEED + seed)
-    return FrozenLakeRun(agent, returns, score, best, episodes, seconds)
+    return FrozenLakeRun(agent, returns, score, best, episodes, seconds, cpu_seconds)
 
 
 def render_gif(env, policy, path: str | Path, *, seed: int = 0, fps: int = 30, every: int = 1,
                scale: float = 1.0) -> Path:
     """Play one episode of `policy` on `env` (render_mode="rgb_array") and save it as a GIF."""
+    # Off-screen frames need no display; without this SDL complains about XDG_RUNTIME_DIR.
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     traj = run_episode(env, policy, seed=seed, render=True)
     return save_gif(traj.frames, path, fps=fps, every=every, scale=scale)
