@@ -86,7 +86,9 @@ def load_pretrained(source: str, input_shape, store=None) -> tuple[nn.Module, di
         raise ValueError(f"--data: expected examples shaped like those of run {source!r} "
                          f"(data {config.get('data')!r}); got input shape {tuple(input_shape)} "
                          f"({str(exc).splitlines()[0]})") from None
-    return model, {"model": config["model"], "source": "run", "run": source,
+    # the architecture keys travel on, so a fine-tuned run can itself be fine-tuned
+    arch = {k: config[k] for k in ("model", "hidden", "activation", "dropout") if k in config}
+    return model, {**arch, "source": "run", "run": source,
                    "pretrained_data": config.get("data"), "pretrained_classes": n_old}
 
 
