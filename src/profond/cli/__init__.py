@@ -4,7 +4,7 @@ heavy libraries (torch, matplotlib, sklearn) load inside the commands, so `profo
 
 import typer
 
-from profond.cli import data, experiment, lab, play, rl, runs, train, tune, viz
+from profond.cli import data, experiment, finetune, lab, play, rl, runs, train, tune, viz
 
 app = typer.Typer(
     name="profond",
@@ -20,6 +20,7 @@ app.command("lab")(lab.lab)
 app.command("train")(train.train)
 app.command("play")(play.play)
 app.command("tune")(tune.tune)
+app.command("finetune")(finetune.finetune)
 app.add_typer(runs.app, name="runs")
 app.add_typer(rl.app, name="rl")
 app.add_typer(viz.app, name="viz")
