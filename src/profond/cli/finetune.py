@@ -39,7 +39,7 @@ def finetune(
     """Fine-tune a pretrained run on a dataset: new head, frozen or gradually unfrozen backbone."""
     from profond.checks import check_int
     from profond.cli.train import fit_and_test, prepare_data, write_run
-    from profond.train.finetune import finetuner, load_pretrained
+    from profond.train.finetune import check_source, finetuner, load_pretrained
     from profond.train.runs import RunStore
     from profond.train.torch_learner import seed_everything
 
@@ -48,6 +48,7 @@ def finetune(
                    batch_size=batch_size, seed=seed, val_fraction=val_fraction, classes=classes,
                    per_class=per_class)
     try:
+        check_source(source)
         check_int("--epochs", epochs, minimum=1)
         check_int("--batch-size", batch_size, minimum=1)
         if per_class is not None:
@@ -58,7 +59,7 @@ def finetune(
         seed_everything(seed)
         learner, callbacks = finetuner(model, len(names), mode, unfreeze_schedule, lr,
                                        backbone_lr_mult, input_shape=dataset.input_shape)
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:  # OSError: a dataset that could not be downloaded
         fail(str(exc))
     run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-finetune-{pretrained['model']}-{data}-s{seed}"
     run = RunStore().create({**pretrained, **options, "from": source}, run_id, folder=out)

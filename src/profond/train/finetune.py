@@ -92,12 +92,18 @@ def load_pretrained(source: str, input_shape, store=None) -> tuple[nn.Module, di
                    "pretrained_data": config.get("data"), "pretrained_classes": n_old}
 
 
-def _from_hub(hub: str, name: str) -> nn.Module:
-    """ImageNet weights from torchvision or timm: needs the package and, once, the network."""
-    if importlib.util.find_spec(HUBS[hub]) is None:
+def check_source(source: str) -> None:
+    """Fail early, before any data loads, when a torchvision:/timm: source lacks its package."""
+    hub, sep, name = source.partition(":")
+    if sep and hub in HUBS and importlib.util.find_spec(HUBS[hub]) is None:
         raise ValueError(f"--from: {hub}:{name} needs the {hub} package, which is not installed "
                          f"(pip install {hub}); pretrained runs of profond (--from RUN_ID) work "
                          f"offline")
+
+
+def _from_hub(hub: str, name: str) -> nn.Module:
+    """ImageNet weights from torchvision or timm: needs the package and, once, the network."""
+    check_source(f"{hub}:{name}")
     if hub == "torchvision":
         import torchvision
 
@@ -178,7 +184,7 @@ def subset(X: np.ndarray, y: np.ndarray, classes=None, per_class: int | None = N
     for c in classes:
         idx = np.flatnonzero(y == c)
         if len(idx) == 0:
-            raise ValueError(f"--classes: expected labels present in the data; got {c!r}")
+            raise ValueError(f"--classes: expected labels present in the data; got {c}")
         keep.append(rng.permutation(idx)[:per_class] if per_class is not None else idx)
     idx = np.sort(np.concatenate(keep))
     relabel = {int(c): i for i, c in enumerate(classes)}
