@@ -40,12 +40,10 @@ class _RNNBase(Module):
     mode = "RNN"
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
-                 batch_first: bool = False, bidirectional: bool = False, dtype=np.float32,
-                 nonlinearity: str = "tanh"):
+                 batch_first: bool = False, bidirectional: bool = False, dtype=np.float32):
         self.input_size = check_int("input_size", input_size, minimum=1)
         self.hidden_size = check_int("hidden_size", hidden_size, minimum=1)
         self.num_layers = check_int("num_layers", num_layers, minimum=1)
-        self.nonlinearity = check_choice("nonlinearity", nonlinearity, F.NONLINEARITIES)
         self.bias, self.batch_first, self.bidirectional = bias, batch_first, bidirectional
         self._directions = 2 if bidirectional else 1
         gates, *_ = _CELLS[self.mode]
@@ -69,7 +67,7 @@ class _RNNBase(Module):
                 for n in names]
 
     def _cell_kwargs(self) -> dict:
-        return {"nonlinearity": self.nonlinearity} if self.mode == "RNN" else {}
+        return {}
 
     def __call__(self, x: np.ndarray, h0=None):
         return self.forward(x, h0)
@@ -165,8 +163,12 @@ class RNN(_RNNBase):
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
                  bidirectional: bool = False, dtype=np.float32):
+        self.nonlinearity = check_choice("nonlinearity", nonlinearity, F.NONLINEARITIES)
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, bidirectional,
-                         dtype, nonlinearity)
+                         dtype)
+
+    def _cell_kwargs(self) -> dict:
+        return {"nonlinearity": self.nonlinearity}
 
 
 class LSTM(_RNNBase):
@@ -191,11 +193,9 @@ class GRU(_RNNBase):
 class _CellBase(Module):
     mode = "RNN"
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, dtype=np.float32,
-                 nonlinearity: str = "tanh"):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, dtype=np.float32):
         self.input_size = check_int("input_size", input_size, minimum=1)
         self.hidden_size = check_int("hidden_size", hidden_size, minimum=1)
-        self.nonlinearity = check_choice("nonlinearity", nonlinearity, F.NONLINEARITIES)
         gates, *_ = _CELLS[self.mode]
         self.weight_ih = Parameter(np.zeros((gates * hidden_size, input_size)), dtype=dtype)
         self.weight_hh = Parameter(np.zeros((gates * hidden_size, hidden_size)), dtype=dtype)
@@ -205,6 +205,9 @@ class _CellBase(Module):
 
     def _params(self) -> list[Parameter | None]:
         return [self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh]
+
+    def _cell_kwargs(self) -> dict:
+        return {}
 
     def __call__(self, x: np.ndarray, hx=None):
         return self.forward(x, hx)
@@ -223,8 +226,7 @@ class _CellBase(Module):
         else:
             state = [_check_state("hx", hx, shape)]
         weights = [None if p is None else p.data for p in self._params()]
-        kwargs = {"nonlinearity": self.nonlinearity} if self.mode == "RNN" else {}
-        *state, self._cache = cell_forward(x, *state, *weights, **kwargs)
+        *state, self._cache = cell_forward(x, *state, *weights, **self._cell_kwargs())
         return tuple(state) if n_state == 2 else state[0]
 
     def backward(self, dh_next: np.ndarray, dc_next=None) -> np.ndarray:
@@ -250,7 +252,11 @@ class RNNCell(_CellBase):
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  nonlinearity: str = "tanh", dtype=np.float32):
-        super().__init__(input_size, hidden_size, bias, dtype, nonlinearity)
+        self.nonlinearity = check_choice("nonlinearity", nonlinearity, F.NONLINEARITIES)
+        super().__init__(input_size, hidden_size, bias, dtype)
+
+    def _cell_kwargs(self) -> dict:
+        return {"nonlinearity": self.nonlinearity}
 
 
 class LSTMCell(_CellBase):
