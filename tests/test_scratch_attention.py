@@ -146,8 +146,9 @@ def mha_case(draw):
     elif kind == "float":  # added to the scores, one mask per sequence and head
         masks["attn_mask"] = _normal(g, (N * heads, L, S))
     if draw(st.booleans()):
-        masks["key_padding_mask"] = np.concatenate(
-            [np.zeros((N, 1), bool), g.random((N, S - 1)) < .4], 1)
+        padding = np.concatenate([np.zeros((N, 1), bool), g.random((N, S - 1)) < .4], 1)
+        # torch wants both masks of one type: a float padding mask adds −∞ where it pads.
+        masks["key_padding_mask"] = np.where(padding, -np.inf, 0.0) if kind == "float" else padding
     masks["average_attn_weights"] = draw(st.booleans())
     args = (E, heads, draw(st.booleans()), batch_first)
     return args, (query, key, value), masks, _normal(g, query.shape)
