@@ -95,8 +95,11 @@ def train(
     resume: str = typer.Option(None, "--resume", help="Continue the interrupted run ID with its "
                                "saved options, from its last epoch checkpoint."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object last on stdout."),
+    nproc: int = typer.Option(1, "--nproc", min=1, help="Processes: N > 1 runs this command "
+                              "under torchrun with DistributedDataParallel (docs/scaling.md)."),
 ) -> None:
     """Train MODEL on a dataset; print test metrics, write learning curves, confusion matrix."""
+    from profond.train import distributed
     options = dict(model=model, data=data, engine=engine, hidden=hidden, activation=activation,
                    optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch_size, seed=seed,
                    weight_decay=weight_decay, dropout=dropout, val_fraction=val_fraction)
@@ -107,6 +110,7 @@ def train(
             "model", "data", "engine", "epochs", "batch_size", "seed"))
     try:
         sizes = check_args(**options)
+        ctx = distributed.join(nproc, {**options, "out": out, "resume": resume, "json": as_json})
         splits, dataset = prepare_data(data, options["val_fraction"], seed)
     except ValueError as exc:
         fail(str(exc))
@@ -116,7 +120,9 @@ def train(
                      sizes if model == "mlp" else (), options["activation"], options["dropout"],
                      options["optimizer"], options["lr"], options["weight_decay"], seed,
                      dataset.input_shape)
-    learner = build_learner(engine, spec)
+    learner = distributed.wrap(build_learner(engine, spec), ctx)
+    if ctx is not None and ctx.rank:  # rank 0 alone records, prints and writes
+        return distributed.follow(learner, splits, epochs, batch_size, seed, run)
     if run is None:
         run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{model}-{data}-{engine}-s{seed}"
         run = _store().create(options, run_id, folder=out)

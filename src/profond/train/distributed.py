@@ -1,0 +1,187 @@
+"""Training on several processes: torchrun's environment, DistributedDataParallel, rank-0 I/O.
+
+`torchrun --standalone --nproc-per-node=N -m profond train ...` starts N copies of the command
+(`profond train --nproc N` launches exactly that). Each joins the process group (gloo on CPU, nccl
+on CUDA) and wraps its learner in `DistributedLearner`: every rank draws the same seeded
+permutation in the one Trainer, and each takes its own share of every global batch (what
+DistributedSampler with set_epoch gives, batch by batch), DDP averages the gradients, and metrics
+are all-reduced. Rank 0 alone writes: the run row, checkpoints, the progress bar and results.
+"""
+
+import atexit
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+
+from profond.checks import check_int
+
+
+@dataclass(frozen=True)
+class Context:
+    """This process's place in the group, as torchrun's RANK / WORLD_SIZE / LOCAL_RANK say."""
+
+    rank: int
+    world_size: int
+    local_rank: int
+    backend: str
+
+
+def launched() -> bool:
+    """True inside a torchrun worker of a group of more than one process."""
+    return int(os.environ.get("WORLD_SIZE", "1")) > 1
+
+
+def launch(nproc: int, argv: list[str]) -> int:
+    """Run `python -m torch.distributed.run --standalone --nproc-per-node=N -m profond ARGV` (the
+    torchrun command) and return its exit code; its output streams through."""
+    check_int("--nproc", nproc, minimum=1)
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
+               f"--nproc-per-node={nproc}", "-m", "profond", *argv]
+    return subprocess.run(command, check=False).returncode
+
+
+def command_argv(command: str, options: dict, positional: str = "model") -> list[str]:
+    """`options` back into a command line: {"batch_size": 64} -> --batch-size 64; True -> a flag;
+    None and False are left out."""
+    argv = [command] + ([str(options[positional])] if options.get(positional) is not None else [])
+    for key, value in options.items():
+        if key == positional or value is None or value is False:
+            continue
+        flag = "--" + key.replace("_", "-")
+        argv += [flag] if value is True else [flag, str(value)]
+    return argv
+
+
+def join(nproc: int, options: dict) -> Context | None:
+    """In a lone `profond train --nproc N` (N > 1): run the command under torchrun and exit with
+    its code. In a torchrun worker: join the group. Otherwise None (one process, nothing to do)."""
+    if (nproc > 1 or launched()) and options.get("engine", "torch") != "torch":
+        raise ValueError(f"--nproc: expected --engine torch for several processes; got "
+                         f"--engine {options['engine']}")
+    if nproc > 1 and not launched():
+        raise SystemExit(launch(nproc, command_argv("train", options)))
+    return init_from_env()
+
+
+def wrap(learner, ctx: Context | None):
+    """The learner for this process: itself alone, a DistributedLearner in a group."""
+    return learner if ctx is None else DistributedLearner(learner, ctx)
+
+
+def init_from_env() -> Context | None:
+    """Join torchrun's process group (once); None for a lone process. On CUDA each process takes
+    the GPU of its LOCAL_RANK before any model is built, so "cuda" means its own device."""
+    if not launched():
+        return None
+    import torch
+    import torch.distributed as dist
+
+    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    backend = "nccl" if torch.cuda.is_available() else "gloo"
+    if backend == "nccl":
+        torch.cuda.set_device(local_rank)
+    if not dist.is_initialized():
+        dist.init_process_group(backend)
+        atexit.register(dist.destroy_process_group)
+    return Context(dist.get_rank(), dist.get_world_size(), local_rank, backend)
+
+
+class DistributedLearner:
+    """A TorchLearner on one rank of a group: same protocol (protocol.py), shared work.
+
+    train_batch(idx) takes this rank's contiguous share of the global batch `idx`; its loss is
+    weighted by share size x world size / batch size, so DDP's mean of the gradients equals the
+    gradient of the global batch's mean loss, as one process would compute it. A batch smaller
+    than the group is run whole by every rank (equal gradients average to themselves).
+    Mirrors torch.nn.parallel.DistributedDataParallel with torch.utils.data.DistributedSampler.
+    """
+
+    def __init__(self, learner, ctx: Context):
+        from torch.nn.parallel import DistributedDataParallel
+
+        self.inner, self.ctx = learner, ctx
+        device_ids = [learner.device.index or 0] if learner.device.type == "cuda" else None
+        # no buffers to broadcast in profond's models; evaluation shards then need no collective
+        learner.forward = DistributedDataParallel(learner.model, device_ids=device_ids,
+                                                  broadcast_buffers=False)
+        self.loss = _ScaledLoss(learner.loss_fn)
+        learner.loss_fn = self.loss
+
+    def __getattr__(self, name):  # model, device, task, predict, state_dict, ...: the learner's
+        return getattr(self.inner, name)
+
+    @property
+    def lr(self) -> float:
+        return self.inner.lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self.inner.lr = value
+
+    def train_batch(self, data, idx: np.ndarray) -> float:
+        """One synchronised step on the global batch `idx`; returns the global batch's loss."""
+        n, world = len(idx), self.ctx.world_size
+        local = np.array_split(idx, world)[self.ctx.rank] if n >= world else idx
+        self.loss.scale = len(local) * world / n if n >= world else 1.0
+        try:
+            loss = self.inner.train_batch(data, local) / self.loss.scale
+        finally:
+            self.loss.scale = 1.0
+        weight = len(local) if n >= world else len(local) / world
+        total, count = self._sum([loss * weight, weight])
+        return total / count
+
+    def evaluate(self, data) -> dict[str, float]:
+        """Metrics over the whole split: each rank evaluates a slice, the sums are all-reduced."""
+        from profond.train.torch_learner import Split
+
+        n, rank, world = len(data), self.ctx.rank, self.ctx.world_size
+        lo, hi = rank * n // world, (rank + 1) * n // world
+        part = self.inner.evaluate(Split(data.X[lo:hi], data.y[lo:hi], data.on_device)) \
+            if hi > lo else {"loss": 0.0, "acc": 0.0}
+        keys = ["loss"] + (["acc"] if self.inner.task == "classification" else [])
+        sums = self._sum([part[k] * (hi - lo) for k in keys])
+        return {k: s / n for k, s in zip(keys, sums, strict=True)}
+
+    def _sum(self, values: list[float]) -> list[float]:
+        import torch
+        import torch.distributed as dist
+
+        device = self.inner.device if self.ctx.backend == "nccl" else "cpu"
+        tensor = torch.tensor(values, dtype=torch.float64, device=device)
+        dist.all_reduce(tensor)
+        return tensor.tolist()
+
+
+class _ScaledLoss:
+    """loss_fn(out, y) * scale: the weight of this rank's share in the global batch's mean."""
+
+    def __init__(self, loss_fn):
+        self.loss_fn, self.scale = loss_fn, 1.0
+
+    def __call__(self, out, y):
+        loss = self.loss_fn(out, y)
+        return loss * self.scale if self.scale != 1.0 else loss
+
+
+def follow(learner: DistributedLearner, splits: dict, epochs: int, batch_size: int, seed: int,
+           run=None) -> None:
+    """What ranks other than 0 do: the same Trainer, batches and collectives as rank 0, without
+    the run store, the progress bar or any file; then the test evaluation (a collective too).
+    `run` is the run being resumed, if any: its last checkpoint is read, never written."""
+    from profond.train.trainer import Trainer
+
+    initial_epoch = 0
+    if run is not None and run.checkpoint_dir.exists():
+        from profond.train.checkpoint import load_checkpoint
+
+        state, meta = load_checkpoint(run.checkpoint_dir)
+        state.pop("rng.torch", None)
+        learner.load_state_dict(state)
+        initial_epoch = meta["epoch"]
+    Trainer(epochs, batch_size, seed=seed).fit(learner, splits["train"], val=splits.get("val"),
+                                               initial_epoch=initial_epoch)
+    learner.evaluate(learner.prepare(*splits["test"]))

@@ -1,0 +1,79 @@
+"""Training on several processes: `profond train --nproc 2` (torchrun, DDP on gloo) against one."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from profond.train import distributed
+from profond.train.runs import RunStore
+
+# Digits, an MLP, 4 epochs; batch 50 leaves a last batch of 43 that splits 22 / 21 over 2 ranks.
+ARGS = ["train", "mlp", "--data", "digits", "--hidden", "32", "--epochs", "4", "--batch-size",
+        "50", "--lr", "3e-3", "--seed", "1", "--json"]
+
+
+def _run(command: list[str], runs) -> dict:
+    env = {**os.environ, "PROFOND_RUNS": str(runs), "OMP_NUM_THREADS": "1"}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300,
+                          check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _assert_same_training(one: dict, two: dict) -> None:
+    # Each rank takes its share of the same global batch and DDP averages the share-weighted
+    # gradients: the same steps as one process up to float summation order. Stated tolerance:
+    # test accuracy within 1 point (3 of the 360 test digits), test loss within 1e-3 relative.
+    assert abs(one["test_acc"] - two["test_acc"]) <= 0.01
+    assert two["test_loss"] == pytest.approx(one["test_loss"], rel=1e-3)
+    assert two["epochs"] == one["epochs"] == 4
+
+
+def test_two_processes_train_as_one_and_write_one_run(tmp_path):
+    runs = tmp_path / "runs"
+    one = _run([sys.executable, "-m", "profond", *ARGS], runs)
+    two = _run([sys.executable, "-m", "profond", *ARGS, "--nproc", "2"], runs)
+    _assert_same_training(one, two)
+    records = RunStore(runs).list()
+    assert sorted(r["id"] for r in records) == sorted([one["run_id"], two["run_id"]])
+    record = RunStore(runs).get(two["run_id"])
+    assert record["status"] == "finished" and len(record["epochs"]) == 4
+    # the epoch metrics are all-reduced over both ranks: the whole train split, as one process
+    assert record["epochs"][-1]["acc"] == pytest.approx(
+        RunStore(runs).get(one["run_id"])["epochs"][-1]["acc"], abs=0.01)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("torchrun") is None, reason="the torchrun script is not on PATH")
+def test_the_torchrun_command_itself(tmp_path):
+    runs = tmp_path / "runs"
+    one = _run([sys.executable, "-m", "profond", *ARGS], runs)
+    two = _run(["torchrun", "--standalone", "--nproc-per-node=2", "-m", "profond", *ARGS], runs)
+    _assert_same_training(one, two)
+    assert len(RunStore(runs).list()) == 2
+
+
+def test_nproc_launches_exactly_the_torchrun_command(monkeypatch):
+    calls = []
+    monkeypatch.delenv("WORLD_SIZE", raising=False)
+    monkeypatch.setattr(subprocess, "run",
+                        lambda cmd, check: calls.append(cmd) or subprocess.CompletedProcess(cmd, 3))
+    options = {"model": "mlp", "data": "digits", "batch_size": 64, "out": None, "json": True,
+               "engine": "torch"}
+    with pytest.raises(SystemExit) as exit_info:
+        distributed.join(2, options)
+    assert exit_info.value.code == 3
+    assert calls == [[sys.executable, "-m", "torch.distributed.run", "--standalone",
+                      "--nproc-per-node=2", "-m", "profond", "train", "mlp", "--data", "digits",
+                      "--batch-size", "64", "--json", "--engine", "torch"]]
+    assert distributed.join(1, options) is None  # one process: nothing to launch or join
+
+
+def test_several_processes_need_the_torch_engine():
+    with pytest.raises(ValueError, match=r"--nproc: expected --engine torch for several "
+                                         r"processes; got --engine scratch"):
+        distributed.join(2, {"engine": "scratch"})
