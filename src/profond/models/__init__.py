@@ -34,6 +34,24 @@ def _gru(input_shape, num_classes, hidden_size=6, bidirectional=True):
     return GRUClassifier(num_classes, input_shape[0], input_size, hidden_size, bidirectional)
 
 
+def _recurrent(cls_name):
+    def build(input_shape, num_classes, hidden_size=6, bidirectional=True):
+        from profond.models import sequence
+
+        input_size = input_shape[1] if len(input_shape) == 2 else 1
+        return getattr(sequence, cls_name)(num_classes, input_shape[0], input_size, hidden_size,
+                                           bidirectional)
+
+    return build
+
+
+def _transformer(input_shape, num_classes, **options):
+    from profond.models.sequence import TransformerClassifier
+
+    input_size = input_shape[1] if len(input_shape) == 2 else 1
+    return TransformerClassifier(num_classes, input_shape[0], input_size, **options)
+
+
 def _image_shape(name: str, input_shape) -> tuple[int, int, int]:
     if len(input_shape) != 3 or input_shape[1] != input_shape[2]:
         raise ValueError(f"{name}: expected square images (C, H, W); got input shape "
@@ -62,6 +80,12 @@ MODELS: dict[str, tuple[str, Callable]] = {
     "mnist1d-cnn": ("MNIST-1D paper's CNN: 3 Conv1d (25 channels, stride 2) + Linear 125->10",
                     _mnist1d_cnn),
     "gru": ("MNIST-1D paper's GRU: bidirectional, hidden 6, Linear over all time steps", _gru),
+    "rnn": ("Elman RNN (tanh), the GRU's recipe: bidirectional, hidden 6, Linear over all steps",
+            _recurrent("RNNClassifier")),
+    "lstm": ("LSTM with the GRU's recipe: bidirectional, hidden 6, Linear over all time steps",
+             _recurrent("LSTMClassifier")),
+    "transformer": ("Transformer encoder: patch embedding + learned positions, 2 pre-norm layers, "
+                    "mean pool", _transformer),
     "lenet5": ("LeNet-5: two conv/max-pool stages and three Linear layers (ReLU)", _lenet5),
     "alexnet-small": ("Small AlexNet for CIFAR-10: 3 conv/pool stages, dropout on the FC layers",
                       _alexnet_small),
