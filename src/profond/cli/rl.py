@@ -91,7 +91,8 @@ def _train_cartpole(*, agent, steps, episodes, slippery, seed, out) -> dict:
         run = recipes.train_cartpole(agent, steps=steps, seed=seed, progress=progress)
     h = run.history
     curve = plot_returns({agent: (h.episode_steps, h.episode_returns)}, out / "returns.png",
-                         title=f"CartPole-v1, {agent}, seed {seed}", target=recipes.SOLVED_AT)
+                         title=f"CartPole-v1, {agent}, seed {seed}", target=recipes.SOLVED_AT,
+                         checks={agent: (h.eval_steps, h.eval_returns)})
     gif = recipes.render_gif(gym.make(recipes.CARTPOLE, render_mode="rgb_array"), run.agent.greedy,
                              out / "episode.gif", seed=recipes.EVAL_SEED + seed, every=2, scale=0.5)
     run.agent.save(out / "agent")

@@ -13,7 +13,7 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     from profond.further.rl import recipes
     from profond.further.rl.media import plot_returns
 
-    rows, curves = [], {}
+    rows, curves, checks = [], {}, {}
     for name in recipes.CARTPOLE_AGENTS:
         result = recipes.train_cartpole(name, steps=QUICK_STEPS[name] if quick else None,
                                         seed=seed)
@@ -24,8 +24,9 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
                      "mean_return": result.mean_return, "min_return": min(result.eval_returns),
                      "solved": result.solved})
         curves[name] = (h.episode_steps, h.episode_returns)
+        checks[name] = (h.eval_steps, h.eval_returns)
     figure = plot_returns(curves, out_dir / "rl_cartpole.png", target=recipes.SOLVED_AT,
-                          title="CartPole-v1: training episode returns")
+                          checks=checks, title="CartPole-v1: training returns, greedy checks")
     return ExperimentResult(
         name="rl-cartpole",
         rows=rows,

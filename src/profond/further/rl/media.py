@@ -17,9 +17,11 @@ def moving_average(values, window: int) -> np.ndarray:
 
 def plot_returns(curves: dict[str, tuple], path: str | Path, *, title: str = "",
                  xlabel: str = "environment steps", ylabel: str = "episode return",
-                 target: float | None = None, window: int = 20) -> Path:
+                 target: float | None = None, window: int = 20,
+                 checks: dict[str, tuple] | None = None) -> Path:
     """One line per curve, label -> (x, returns), faint raw values under their moving average;
-    `target` draws the level that counts as solved."""
+    `checks` (label -> (x, mean greedy return)) as markers; `target`: the level that counts as
+    solved."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -31,6 +33,9 @@ def plot_returns(curves: dict[str, tuple], path: str | Path, *, title: str = "",
         ax.plot(x, returns, color=colour, alpha=0.25, linewidth=0.8)
         ax.plot(x, moving_average(returns, window), color=colour,
                 label=f"{label} (mean of {window} episodes)")
+        if checks and label in checks:
+            ax.plot(*checks[label], "o", color=colour, markeredgecolor="k",
+                    label=f"{label}: greedy checks")
     if target is not None:
         ax.axhline(target, color="k", linestyle="--", linewidth=1, label=f"solved: {target:g}")
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
