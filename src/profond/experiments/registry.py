@@ -25,6 +25,7 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "alphazero-tictactoe": ("profond.experiments.alphazero_tictactoe", "AlphaZero vs minimax"),
     "finetune-gain": ("profond.experiments.finetune_gain", "Deck 003: fine-tuning vs scratch"),
     "mnist1d-table": ("profond.experiments.mnist1d_table", "MNIST-1D: 4 models vs paper's %"),
+    "char-rnn": ("profond.experiments.char_rnn", "Decks 001/004: char GRU LM on French names"),
 }
 
 
