@@ -54,7 +54,7 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
         figures=[str(figure)],
         claims={"pretrained_run": run_id, "few_shot_gain": few["gain (full - scratch)"],
                 "finetune_beats_scratch_few_shot": few["full %"] > few["scratch %"]},
-        notes=[f"Each arm: {steps} Adam steps (or one epoch if that is more) of batch {BATCH}, "
+        notes=[f"Each arm: at least {steps} Adam steps (whole epochs) of batch {BATCH}, "
                f"lr {LR:g}; fine-tuning: the backbone at lr x {BACKBONE_LR_MULT:g}, unfrozen one "
                "block per quarter of the epochs (full), or frozen (features: the head alone).",
                f"Accuracies are means over {draws} draws of the training subset and seeds.",

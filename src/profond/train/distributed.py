@@ -100,10 +100,14 @@ class DistributedLearner:
     """
 
     def __init__(self, learner, ctx: Context):
+        import torch
         from torch.nn.parallel import DistributedDataParallel
 
         self.inner, self.ctx = learner, ctx
-        device_ids = [learner.device.index or 0] if learner.device.type == "cuda" else None
+        device = learner.device
+        # "cuda" without an index is the current device: the one init_from_env set for this rank
+        device_ids = ([device.index if device.index is not None else torch.cuda.current_device()]
+                      if device.type == "cuda" else None)
         # no buffers to broadcast in profond's models; evaluation shards then need no collective
         learner.forward = DistributedDataParallel(learner.model, device_ids=device_ids,
                                                   broadcast_buffers=False)
