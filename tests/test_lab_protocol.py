@@ -167,3 +167,19 @@ def test_worker_processes_serve_the_same_protocol():
         assert "node: expected 0..3" in until(ws, "error")["message"]
         send(ws, type="edit", layer=1, node=0, source=1, value=1.5)
         assert until(ws, "frame")["weights"][0][0][1] == 1.5
+
+
+def test_play_stops_after_max_epochs(client):
+    with client.websocket_connect("/ws") as ws:
+        opened(ws)
+        send(ws, type="config", config={"max_epochs": 3})
+        until(ws, "config")
+        until(ws, "frame")
+        send(ws, type="play")
+        frames = [until(ws, "frame")]
+        while frames[-1]["playing"] or frames[-1]["epoch"] == 0:
+            frames.append(until(ws, "frame"))
+        send(ws, type="play")
+        error = until(ws, "error")
+    assert frames[-1]["epoch"] == 3
+    assert error["field"] == "max_epochs"

@@ -32,7 +32,7 @@ const STRINGS = {
     ds_circle: "Circle", ds_xor: "Exclusive or", ds_gauss: "Gaussian", ds_spiral: "Spiral",
     ds_moons: "Moons", ds_blobs: "Blobs (k classes)", ds_spirals: "Spirals (k classes)",
     "ds_reg-plane": "Plane", "ds_reg-gauss": "Multi Gaussian", ds_custom: "Your own points",
-    hideGroup: "Hide",
+    ctlTimeline: "Play, step, reset", csvTooBig: "CSV file too large (bytes):",
   },
   fr: {
     tagline: "un réseau de neurones à entraîner, observer et casser, ici même",
@@ -71,7 +71,8 @@ const STRINGS = {
     ds_circle: "Cercle", ds_xor: "Ou exclusif", ds_gauss: "Gaussiennes", ds_spiral: "Spirale",
     ds_moons: "Lunes", ds_blobs: "Nuages (k classes)", ds_spirals: "Spirales (k classes)",
     "ds_reg-plane": "Plan", "ds_reg-gauss": "Gaussiennes multiples",
-    ds_custom: "Vos propres points", hideGroup: "Masquer",
+    ds_custom: "Vos propres points",
+    ctlTimeline: "Lancer, pas, réinitialiser", csvTooBig: "Fichier CSV trop gros (octets) :",
   },
 };
 

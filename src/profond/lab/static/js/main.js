@@ -123,7 +123,7 @@ function bindButtons() {
   $("csv-upload").addEventListener("change", async (event) => {
     const file = event.target.files[0];
     if (!file) return;
-    if (file.size > choices.max_csv_bytes) showError(`CSV > ${choices.max_csv_bytes} bytes`);
+    if (file.size > choices.max_csv_bytes) showError(`${t("csvTooBig")} ${file.size} > ${choices.max_csv_bytes}`);
     else send({ type: "upload_csv", text: await file.text() });
     event.target.value = "";
   });

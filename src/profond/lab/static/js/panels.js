@@ -71,6 +71,15 @@ export function applyHidden() {
   }
 }
 
+// The label of each hideable control group, as an i18n key.
+const CTL_LABELS = { timeline: "ctlTimeline", "learning-rate": "learningRate",
+  activation: "activation", regularization: "regularization", "reg-rate": "regRate",
+  problem: "problem", optimizer: "optimizer", output: "outputLayer", dropout: "dropout",
+  init: "init", "max-epochs": "maxEpochs", dataset: "data", "n-classes": "classes",
+  "train-ratio": "ratio", noise: "noise", "batch-size": "batchSize", regenerate: "regenerate",
+  "custom-data": "ds_custom", layers: "hiddenLayers", "show-test": "showTest",
+  discretize: "discretize", confusion: "confusion", export: "exportModel" };
+
 export function buildClassroom(getConfig, onChange) {
   const names = [...new Set([...document.querySelectorAll("[data-ctl]")]
     .map((n) => n.dataset.ctl).filter((n) => n !== "classroom"))];
@@ -85,7 +94,10 @@ export function buildClassroom(getConfig, onChange) {
       view.hide = names.filter((n) => n === name ? box.checked : view.hide.includes(n));
       onChange();
     });
-    label.append(box, document.createTextNode(` ${name}`));
+    const text = document.createElement("span");
+    text.dataset.i18n = CTL_LABELS[name] ?? name;
+    text.textContent = t(text.dataset.i18n);
+    label.append(box, text);
     return label;
   }));
   const link = $("classroom-link");
