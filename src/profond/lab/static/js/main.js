@@ -131,6 +131,7 @@ function bindButtons() {
     $(id).addEventListener("change", () => { view[id] = $(id).checked; redraw(); saveView(); });
   }
   document.addEventListener("keydown", onKey);
+  window.addEventListener("resize", () => { network.key = ""; redraw(); });
   setInterval(() => { if (document.visibilityState === "visible") send({ type: "ping" }); }, 20000);
 }
 
@@ -155,6 +156,8 @@ function onConfig(next) {
   config = next;
   renderControls(config, nClasses);
   $("num-layers").textContent = String(config.hidden.length);
+  $("layers-label").dataset.i18n = config.hidden.length === 1 ? "hiddenLayer" : "hiddenLayers";
+  $("layers-label").textContent = t($("layers-label").dataset.i18n);
   writeHash(config);
   refreshClassroom();
 }
