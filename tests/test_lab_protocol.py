@@ -183,3 +183,14 @@ def test_play_stops_after_max_epochs(client):
         error = until(ws, "error")
     assert frames[-1]["epoch"] == 3
     assert error["field"] == "max_epochs"
+
+
+def test_a_page_from_another_origin_is_refused(client):
+    from starlette.websockets import WebSocketDisconnect
+
+    with pytest.raises(WebSocketDisconnect) as refused:
+        with client.websocket_connect("/ws", headers={"origin": "http://evil.example"}) as ws:
+            ws.receive_json()
+    assert refused.value.code == 1008
+    with client.websocket_connect("/ws", headers={"origin": "http://testserver"}) as ws:
+        assert until(ws, "hello")["type"] == "hello"

@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
@@ -16,7 +17,7 @@ STATIC = Path(__file__).parent / "static"
 MAX_SESSIONS = 64
 MAX_MESSAGE_BYTES = 256_000
 IDLE_S = 900.0
-TRY_AGAIN_LATER = 1013  # RFC 6455 close code
+TRY_AGAIN_LATER, POLICY_VIOLATION = 1013, 1008  # RFC 6455 close codes
 
 
 def create_app(*, max_sessions: int = MAX_SESSIONS, idle_s: float = IDLE_S,
@@ -49,6 +50,9 @@ def create_app(*, max_sessions: int = MAX_SESSIONS, idle_s: float = IDLE_S,
 
     @app.websocket("/ws")
     async def ws(websocket: WebSocket) -> None:
+        if not _same_origin(websocket):  # another web site open in the browser may not drive us
+            await websocket.close(code=POLICY_VIOLATION)
+            return
         await websocket.accept()
         if len(app.state.sessions) >= max_sessions:
             await websocket.send_text(json.dumps({"type": "error", "field": "session",
@@ -77,6 +81,12 @@ def create_app(*, max_sessions: int = MAX_SESSIONS, idle_s: float = IDLE_S,
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
+
+
+def _same_origin(websocket: WebSocket) -> bool:
+    """Browsers send Origin; it must name this server. Clients without one (scripts) may connect."""
+    origin = websocket.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc == websocket.headers.get("host")
 
 
 async def _receive(websocket: WebSocket, session: Session, worker: asyncio.Task) -> None:
