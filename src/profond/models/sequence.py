@@ -115,6 +115,35 @@ def attention_maps(model: TransformerClassifier, x: torch.Tensor) -> list[torch.
         model.train(was_training)
 
 
+def plot_attention(maps: list[torch.Tensor], path, title: str = ""):
+    """A PNG grid, one layer per row and one head per column, of the maps of ONE example:
+    `maps` as attention_maps returns them for an input batch of one. Returns the path."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from profond.io import atomic_write
+
+    n_layers, n_heads = len(maps), maps[0].shape[1]
+    fig, axes = plt.subplots(n_layers, n_heads, figsize=(2.2 * n_heads, 2.2 * n_layers + 0.4),
+                             squeeze=False)
+    for layer, weights in enumerate(maps):
+        for head in range(n_heads):
+            ax = axes[layer, head]
+            ax.imshow(weights[0, head].cpu().numpy(), cmap="viridis", vmin=0)
+            ax.set_title(f"layer {layer + 1}, head {head + 1}", fontsize=8)
+            ax.set_xlabel("key token", fontsize=7)
+            ax.set_ylabel("query token", fontsize=7)
+            ax.tick_params(labelsize=6)
+    fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    try:
+        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    finally:
+        plt.close(fig)
+
+
 class CharRNN(nn.Module):
     """h_t = cell(E[x_t], h_{t-1}); p(x_{t+1} | x_≤t) = softmax(W h_t + b).
 
