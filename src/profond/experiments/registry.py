@@ -26,6 +26,9 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "finetune-gain": ("profond.experiments.finetune_gain", "Deck 003: fine-tuning vs scratch"),
     "mnist1d-table": ("profond.experiments.mnist1d_table", "MNIST-1D: 4 models vs paper's %"),
     "char-rnn": ("profond.experiments.char_rnn", "Decks 001/004: char GRU LM on French names"),
+    "ae-denoise": ("profond.experiments.ae_denoise", "Deck 004: denoising, sparse, stacked AEs"),
+    "vae-latent": ("profond.experiments.vae_latent", "Deck 004: VAE ELBO terms and 2-D latent"),
+    "gan-digits": ("profond.experiments.gan_digits", "Deck 002: GAN on digits, both G losses"),
 }
 
 

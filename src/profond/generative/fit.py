@@ -1,0 +1,156 @@
+"""Training recipes on the one Trainer: autoencoders (plain, denoising, sparse), greedy layer-wise
+pretraining of a stacked autoencoder, VAEs and GANs; and the flat datasets they read.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from profond.checks import check_int
+
+
+@dataclass
+class FlatData:
+    """A dataset as flat rows: X (N, D) float32, labels, the example `shape` for pictures, and
+    whether values lie in [0, 1] (sigmoid output, BCE allowed) or are standardised (identity)."""
+
+    name: str
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    shape: tuple[int, ...]
+    bounded: bool
+
+    @property
+    def out_activation(self) -> str:
+        return "sigmoid" if self.bounded else "identity"
+
+
+def mnist_cached() -> bool:
+    """True when MNIST was downloaded before (parsed arrays or the four IDX files are cached)."""
+    from profond.data.download import IDX_FILES
+    from profond.paths import cache_dir
+
+    root = cache_dir()
+    return (root / "mnist-uint8.npz").exists() or all(
+        (root / "mnist" / name).exists() for name in IDX_FILES)
+
+
+def flat_data(name: str, max_train: int | None = None) -> FlatData:
+    """digits and MNIST (pixels in [0, 1]) or MNIST-1D (already standardised), flattened;
+    `max_train` keeps the first examples (MNIST on a CPU)."""
+    from profond.data import load
+
+    data = load(name)
+    shape = tuple(data.X_train.shape[1:])
+    keep = slice(None, max_train)
+    flat = [X.reshape(len(X), -1) for X in (data.X_train[keep], data.X_test)]
+    return FlatData(name, flat[0], data.y_train[keep], flat[1], data.y_test, shape,
+                    bounded=name != "mnist1d")
+
+
+def fit_reconstruction(model, loss, X: np.ndarray, *, epochs: int, batch_size: int = 64,
+                       lr: float = 1e-3, seed: int = 0, noise=None, X_val=None, params=None):
+    """Adam on `loss(model, x_in, x)` for `epochs`; returns (learner, per-epoch records).
+
+    `params` restricts the optimizer (a frozen part of the model stays out); records carry every
+    loss term of the training split and, with X_val, of the validation split ("val_<term>").
+    """
+    import torch
+
+    from profond.generative.learners import ReconstructionLearner
+    from profond.generative.monitor import EpochLogs
+    from profond.train.trainer import Trainer
+
+    logs = EpochLogs()
+    optimizer = torch.optim.Adam(params if params is not None else model.parameters(), lr=lr)
+    learner = ReconstructionLearner(model, loss, optimizer, noise=noise)
+    val = None if X_val is None else (X_val, np.zeros(len(X_val)))
+    Trainer(epochs, batch_size, seed=seed, callbacks=[logs]).fit(
+        learner, (X, np.zeros(len(X))), val)
+    return learner, logs.records
+
+
+def pretrain_layer(model, k: int, codes: np.ndarray, *, epochs: int, batch_size: int = 64,
+                   lr: float = 1e-3, seed: int = 0, reconstruction: str = "mse", noise=None):
+    """Greedy stage k: layers 0..k-1 frozen, layer k trained as a shallow AE on their `codes`.
+
+    Returns (the codes of layer k for the next stage, the stage's records). Layer 0 rebuilds the
+    input with `reconstruction`; deeper layers rebuild codes with the squared error.
+    """
+    from profond.models.autoencoders import AELoss
+
+    check_int("k", k, minimum=0, maximum=model.depth - 1)
+    for layer in (*model.encoders[:k], *model.decoders[:k]):
+        layer.requires_grad_(False)
+    stage = model.stage(k)
+    stage.requires_grad_(True)
+    learner, records = fit_reconstruction(
+        stage, AELoss(reconstruction if k == 0 else "mse"), codes, epochs=epochs,
+        batch_size=batch_size, lr=lr, seed=seed + k, noise=noise, params=stage.parameters())
+    return learner.encode(codes), records
+
+
+def greedy_pretrain(model, X: np.ndarray, *, epochs: int, batch_size: int = 64,
+                    lr: float = 1e-3, seed: int = 0, reconstruction: str = "mse") -> list[dict]:
+    """Train layer 1 as a shallow AE, freeze it, train layer 2 on its codes, ... (Hinton &
+    Salakhutdinov 2006; Bengio et al. 2007), then unfreeze all for end-to-end fine-tuning.
+
+    Returns one record per stage: its final training reconstruction error.
+    """
+    stages, codes = [], X
+    for k in range(model.depth):
+        codes, records = pretrain_layer(model, k, codes, epochs=epochs, batch_size=batch_size,
+                                        lr=lr, seed=seed, reconstruction=reconstruction)
+        stages.append({"stage": k + 1, "recon": records[-1]["recon"]})
+    model.requires_grad_(True)
+    return stages
+
+
+def train_classifier(data: FlatData, *, epochs: int, seed: int = 0):
+    """An MLP (profond.models "mlp") on the flat training split: the judge of generated classes.
+
+    Returns (predict: raw (N, D) -> probabilities (N, C), test accuracy).
+    """
+    import torch
+
+    from profond.models import create_model
+    from profond.train.torch_learner import TorchLearner, seed_everything
+    from profond.train.trainer import Trainer
+
+    seed_everything(seed)
+    n_classes = int(data.y_train.max()) + 1
+    model = create_model("mlp", (data.X_train.shape[1],), n_classes, hidden=(128,))
+    learner = TorchLearner(model, None, torch.optim.Adam(model.parameters(), lr=1e-3))
+    Trainer(epochs, 64, seed=seed, eval_train=False).fit(learner, (data.X_train, data.y_train))
+    acc = learner.evaluate(learner.prepare(data.X_test, data.y_test))["acc"]
+    return learner.predict, acc
+
+
+def fit_gan(X: np.ndarray, *, loss: str, epochs: int, batch_size: int = 64, lr: float = 2e-4,
+            latent_dim: int = 16, seed: int = 0, callbacks=()):
+    """A GAN (MLP generator and discriminator, Adam with beta1 = 0.5 as in DCGAN) on rows X.
+
+    Returns (the GANLearner, per-epoch Trainer logs).
+    """
+    import torch
+
+    from profond.generative.learners import GANLearner
+    from profond.generative.monitor import EpochLogs
+    from profond.models.gan import Discriminator, Generator
+    from profond.train.torch_learner import seed_everything
+    from profond.train.trainer import Trainer
+
+    seed_everything(seed)
+    generator = Generator(latent_dim, X.shape[1])
+    discriminator = Discriminator(X.shape[1])
+    betas = (0.5, 0.999)
+    learner = GANLearner(generator, discriminator,
+                         torch.optim.Adam(generator.parameters(), lr=lr, betas=betas),
+                         torch.optim.Adam(discriminator.parameters(), lr=lr, betas=betas),
+                         loss=loss)
+    logs = EpochLogs()
+    Trainer(epochs, batch_size, seed=seed, callbacks=[logs, *callbacks]).fit(
+        learner, (X, np.zeros(len(X))))
+    return learner, logs.records
