@@ -102,3 +102,11 @@ def test_clicking_a_bias_edits_it(page, lab_url):
     page.mouse.move(5, 5)
     page.get_by_test_id("bias-1-0").hover()
     expect(page.locator("#hovercard .val")).to_have_text("2.500")
+
+
+def test_a_bad_value_in_the_link_is_dropped_and_the_rest_applies(page, lab_url):
+    _ready(page, lab_url + "#lr=5&activation=relu&hidden=3,3")
+    expect(page.get_by_test_id("activation")).to_have_value("relu", timeout=20_000)
+    expect(page.get_by_test_id("learning-rate")).to_have_value("0.03")
+    expect(page.get_by_test_id("error")).to_contain_text("lr: expected one of")
+    expect(page.get_by_test_id("node-2-2")).to_be_visible()

@@ -20,6 +20,7 @@ let lastFrame = null;
 let nOut = 1;
 let nClasses = 2;
 let built = false;
+let startup = null;  // the config asked for at connection, until the server accepts it
 
 const socket = connect(onMessage, (status) => {
   $("conn").textContent = t(status === "open" ? "connected" : "disconnected");
@@ -46,7 +47,7 @@ function onMessage(message) {
     case "data": return onData(message);
     case "frame": return onFrame(message);
     case "status": return setPlaying(message.playing);
-    case "error": return showError(message.message);
+    case "error": return onError(message);
     case "csv": return download(message.filename, "text/csv", message.text);
     case "export": return downloadBase64(message);
     default: return undefined;
@@ -59,7 +60,18 @@ function onHello(message) {
   // the link (or the page before a reconnect) wins over the server's defaults
   const wanted = config ?? fromHash.config;
   onConfig(message.config);
-  if (Object.keys(wanted).length) change(wanted);
+  startup = { ...wanted };
+  if (Object.keys(startup).length) change(startup);
+}
+
+// A hand-edited link with one bad value: drop that field, keep the rest of the link.
+function onError(message) {
+  showError(message.message);
+  const field = message.field.split(".")[0];
+  if (startup && field in startup) {
+    delete startup[field];
+    change(startup);
+  }
 }
 
 function build(message) {
@@ -153,6 +165,7 @@ function saveView() {
 }
 
 function onConfig(next) {
+  if (config) startup = null;
   config = next;
   renderControls(config, nClasses);
   $("num-layers").textContent = String(config.hidden.length);
