@@ -11,6 +11,7 @@ from profond.data.augment import (
     Compose,
     RandomAffine,
     RandomCrop,
+    RandomCrop1d,
     RandomHorizontalFlip,
     Standardize,
 )
@@ -31,6 +32,23 @@ def test_random_crop_returns_a_window_of_the_zero_padded_image(shape, padding, s
         windows = [padded[n, :, i:i + H, j:j + W] for i in range(2 * padding + 1)
                    for j in range(2 * padding + 1)]
         assert any(np.array_equal(out[n].numpy(), w) for w in windows)
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(1, 4), channels=st.sampled_from([None, 1, 3]), length=st.integers(2, 12),
+       padding=st.integers(0, 3), seed=st.integers(0, 1000))
+def test_random_crop1d_returns_a_shift_of_the_zero_padded_signal(n, channels, length, padding,
+                                                                  seed):
+    torch.manual_seed(seed)
+    shape = (n, length) if channels is None else (n, channels, length)
+    x = torch.randn(shape)
+    out = RandomCrop1d(padding)(x)
+    assert out.shape == x.shape
+    pad = [(0, 0)] * (x.dim() - 1) + [(padding, padding)]
+    padded = np.pad(x.numpy(), pad)
+    for i in range(n):  # every channel of one example moves by the same offset
+        shifts = [padded[i, ..., k:k + length] for k in range(2 * padding + 1)]
+        assert any(np.array_equal(out[i].numpy(), s) for s in shifts)
 
 
 def test_crop_without_padding_and_flip_with_p0_are_identities():

@@ -69,6 +69,24 @@ class RandomCrop:
         return padded.permute(0, 2, 3, 1)[batch, rows, cols].permute(0, 3, 1, 2)
 
 
+class RandomCrop1d:
+    """Pad the last axis by `padding` zeros each side, crop back L samples at a random offset per
+    example: a random shift of a 1-D signal (N, L) or (N, C, L), e.g. MNIST-1D.
+
+    The 1-D analogue of torchvision.transforms.RandomCrop(size=L, padding=padding).
+    """
+
+    def __init__(self, padding: int = 3):
+        self.padding = check_int("padding", padding, minimum=0)
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        p, L = self.padding, x.shape[-1]
+        flat = F.pad(x, (p, p)).reshape(len(x), -1, L + 2 * p)
+        offset = torch.randint(0, 2 * p + 1, (len(x), 1, 1), device=x.device)
+        index = (offset + torch.arange(L, device=x.device)).expand(-1, flat.shape[1], -1)
+        return flat.gather(2, index).reshape(x.shape)
+
+
 class RandomHorizontalFlip:
     """x'[..., j] = x[..., W - 1 - j] with probability p per example; mirrors torchvision's."""
 
