@@ -110,3 +110,17 @@ def test_a_bad_value_in_the_link_is_dropped_and_the_rest_applies(page, lab_url):
     expect(page.get_by_test_id("learning-rate")).to_have_value("0.03")
     expect(page.get_by_test_id("error")).to_contain_text("lr: expected one of")
     expect(page.get_by_test_id("node-2-2")).to_be_visible()
+
+
+def test_exports_download_in_the_browser(page, lab_url):
+    _ready(page, lab_url)
+    with page.expect_download() as torch_download:
+        page.get_by_test_id("export-torch").click()
+    assert torch_download.value.suggested_filename == "profond_model.py"
+    with page.expect_download() as model_download:
+        page.get_by_test_id("export-model").click()
+    assert model_download.value.suggested_filename == "profond-model.zip"
+    with page.expect_download() as csv_download:
+        page.get_by_test_id("csv-download").click()
+    text = open(csv_download.value.path()).read().splitlines()
+    assert text[0] == "x1,x2,label" and len(text) == 501
