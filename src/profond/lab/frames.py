@@ -9,7 +9,8 @@ from profond.lab.engine import HEATMAP, THUMB, Playground
 
 def encode_signed(values: np.ndarray) -> str:
     """[-1, 1] -> uint8 0..255 -> base64; NaN (a diverged net) shows as 0."""
-    v = np.nan_to_num(np.clip(values, -1, 1), nan=0.0)
+    v = np.clip(values, -1, 1)
+    v[np.isnan(v)] = 0.0  # cheaper than nan_to_num on the 9 maps of every frame
     return base64.b64encode(np.round((v + 1) * 127.5).astype(np.uint8).tobytes()).decode()
 
 
