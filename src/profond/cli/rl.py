@@ -46,9 +46,10 @@ def train(
 
         out = runs_dir() / "rl" / f"{env}-{agent}-{time.strftime('%Y%m%d-%H%M%S')}"
     out.mkdir(parents=True, exist_ok=True)
-    trainer = _train_cartpole if env == "cartpole" else _train_frozenlake
-    summary = trainer(agent=agent, steps=steps, episodes=episodes, slippery=slippery, seed=seed,
-                      out=out)
+    if env == "cartpole":
+        summary = _train_cartpole(agent, steps, seed, out)
+    else:
+        summary = _train_frozenlake(agent, episodes, slippery, seed, out)
     files = ("curve", "gif", "agent_dir")
     console.print(rows_table([summary], title=f"{env} / {agent}: greedy evaluation",
                              columns=[k for k in summary if k not in files]))
@@ -73,7 +74,7 @@ def _progress(total: int, unit: str):
     return bar, update
 
 
-def _train_cartpole(*, agent, steps, episodes, slippery, seed, out) -> dict:
+def _train_cartpole(agent: str, steps: int | None, seed: int, out: Path) -> dict:
     import gymnasium as gym
     import numpy as np
 
@@ -103,7 +104,8 @@ def _train_cartpole(*, agent, steps, episodes, slippery, seed, out) -> dict:
             "curve": str(curve), "gif": str(gif), "agent_dir": str(out / "agent")}
 
 
-def _train_frozenlake(*, agent, steps, episodes, slippery, seed, out) -> dict:
+def _train_frozenlake(agent: str, episodes: int | None, slippery: bool, seed: int, out: Path
+                      ) -> dict:
     from profond.further.rl import recipes
     from profond.further.rl.media import plot_returns
 

@@ -122,7 +122,9 @@ def train_frozenlake(*, slippery: bool, episodes: int | None = None, seed: int =
                      ) -> FrozenLakeRun:
     """Q-learning (alpha 0.1, gamma 0.99, epsilon 1 -> 0.01 over half the episodes) on the 4x4 map;
     the greedy policy and value iteration's optimal policy are scored on the same episodes."""
-    episodes = check_int("episodes", episodes or (10_000 if slippery else 500), minimum=1)
+    if episodes is None:
+        episodes = 10_000 if slippery else 500
+    check_int("episodes", episodes, minimum=1)
     env = frozenlake_env(slippery)
     env.action_space.seed(seed)
     n_states, n_actions = int(env.observation_space.n), int(env.action_space.n)
