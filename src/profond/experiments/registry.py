@@ -24,7 +24,7 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "mcts-tictactoe": ("profond.experiments.mcts_tictactoe", "Deck 003: UCT vs random and minimax"),
     "alphazero-tictactoe": ("profond.experiments.alphazero_tictactoe", "AlphaZero vs minimax"),
     "finetune-gain": ("profond.experiments.finetune_gain", "Deck 003: fine-tuning vs scratch"),
-    "mnist1d-table": ("profond.experiments.mnist1d_table", "MNIST-1D: 4 models vs paper's %"),
+    "mnist1d-table": ("profond.experiments.mnist1d_table", "MNIST-1D: 7 models, 4 vs paper's %"),
     "char-rnn": ("profond.experiments.char_rnn", "Decks 001/004: char GRU LM on French names"),
     "ae-denoise": ("profond.experiments.ae_denoise", "Deck 004: denoising, sparse, stacked AEs"),
     "vae-latent": ("profond.experiments.vae_latent", "Deck 004: VAE ELBO terms and 2-D latent"),
