@@ -7,10 +7,12 @@ player to move. Self-play runs `puct_search` from every position, plays moves sa
 visit counts for the first `temperature_moves` moves (tau = 1) then the most visited (tau -> 0),
 and stores (s, pi, z) with its 8 board symmetries; the net learns from minibatches of that buffer.
 
-CPU budget: the default `AlphaZeroConfig` trains in about 40 s on 2 cores (one torch thread),
-after which the agent (PUCT, 50 simulations) never loses to the perfect minimax player, as X or
-as O, whatever optimal line minimax chooses. Mirrors no torch API; the net is a plain
-`torch.nn.Module`.
+CPU budget: the default `AlphaZeroConfig` (30 iterations of 32 self-play games, 100 simulations
+per move) trains in about 45 s of CPU time on the 2-core dev machine (process time, one torch
+thread; the wall-clock time on an idle machine). After it, the agent (noiseless PUCT, 100
+simulations per move) never loses to the perfect minimax player, as X or as O, whatever optimal
+line minimax chooses (seeds 0 to 3 checked; see docs/mcts.md). Mirrors no torch API; the net is
+a plain `torch.nn.Module`.
 """
 
 import json
@@ -23,7 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from profond.checks import check_int, check_positive
+from profond.checks import check_int, check_positive, check_range
 from profond.further.games import BoardGame, TicTacToe
 from profond.further.mcts import most_visited, puct_search, visit_counts
 from profond.io import atomic_write_json
@@ -37,9 +39,9 @@ class AlphaZeroConfig:
     """Everything that decides a training run; saved beside the weights."""
 
     hidden: int = 64
-    iterations: int = 20
-    games_per_iteration: int = 24
-    n_simulations: int = 40  # per move in self-play
+    iterations: int = 30
+    games_per_iteration: int = 32
+    n_simulations: int = 100  # per move in self-play
     eval_simulations: int = 100  # per move when playing for real
     c_puct: float = 1.5
     temperature_moves: int = 4
@@ -55,7 +57,9 @@ class AlphaZeroConfig:
     def __post_init__(self):
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.type in (int, "int") and f.name != "seed":
+            if f.name == "noise_fraction":
+                check_range(f.name, value, 0.0, 1.0)
+            elif f.type in (int, "int") and f.name != "seed":
                 check_int(f.name, value, minimum=0 if f.name == "temperature_moves" else 1)
             elif f.type in (float, "float"):
                 check_positive(f.name, value, allow_zero=f.name in ("weight_decay",
