@@ -77,3 +77,35 @@ def test_several_processes_need_the_torch_engine():
     with pytest.raises(ValueError, match=r"--nproc: expected --engine torch for several "
                                          r"processes; got --engine scratch"):
         distributed.join(2, {"engine": "scratch"})
+
+
+@pytest.mark.slow
+def test_a_killed_two_process_run_resumes_on_two_processes_as_if_uninterrupted(tmp_path):
+    import signal
+    import time
+
+    runs = tmp_path / "runs"
+    args = [*ARGS[:ARGS.index("--epochs")], "--epochs", "25", "--batch-size", "50", "--json"]
+    env = {**os.environ, "PROFOND_RUNS": str(runs), "OMP_NUM_THREADS": "1"}
+    job = subprocess.Popen([sys.executable, "-m", "profond", *args, "--nproc", "2"], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           start_new_session=True)
+    try:
+        while not (RunStore(runs).list() and len(RunStore(runs).list()[0]["epochs"]) >= 3):
+            assert job.poll() is None, "the run ended before it could be killed"
+            time.sleep(0.5)
+    finally:
+        # the launcher and both ranks (its own session); torchrun reaps the ranks it started
+        os.killpg(job.pid, signal.SIGTERM)
+        job.wait()
+    for _ in range(120):  # the ranks may outlive the launcher by a moment
+        killed = RunStore(runs).list()[0]
+        if killed["status"] != "running":
+            break
+        time.sleep(0.5)
+    assert killed["status"] == "interrupted" and len(killed["epochs"]) < 25
+    resumed = _run([sys.executable, "-m", "profond", "train", "--resume", killed["id"],
+                    "--nproc", "2", "--json"], runs)
+    whole = _run([sys.executable, "-m", "profond", *args], runs)
+    assert resumed["run_id"] == killed["id"] and resumed["epochs"] == 25
+    assert resumed["test_loss"] == pytest.approx(whole["test_loss"], rel=1e-3)
