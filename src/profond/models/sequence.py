@@ -126,16 +126,18 @@ def plot_attention(maps: list[torch.Tensor], path, title: str = ""):
     from profond.io import atomic_write
 
     n_layers, n_heads = len(maps), maps[0].shape[1]
-    fig, axes = plt.subplots(n_layers, n_heads, figsize=(2.2 * n_heads, 2.2 * n_layers + 0.4),
+    fig, axes = plt.subplots(n_layers, n_heads, figsize=(2.2 * n_heads, 2.4 * n_layers + 0.4),
                              squeeze=False)
     for layer, weights in enumerate(maps):
         for head in range(n_heads):
             ax = axes[layer, head]
             ax.imshow(weights[0, head].cpu().numpy(), cmap="viridis", vmin=0)
             ax.set_title(f"layer {layer + 1}, head {head + 1}", fontsize=8)
-            ax.set_xlabel("key token", fontsize=7)
-            ax.set_ylabel("query token", fontsize=7)
             ax.tick_params(labelsize=6)
+    for ax in axes[-1]:
+        ax.set_xlabel("key token", fontsize=7)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("query token", fontsize=7)
     fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     try:
