@@ -72,18 +72,22 @@ def test_self_play_records_pi_and_the_outcome_for_the_player_to_move():
 
 
 def test_training_lowers_the_loss_on_a_fixed_buffer():
-    agent = AlphaZero(AlphaZeroConfig(**{**TINY, "train_steps": 40, "batch_size": 64}))
+    """The loss's floor is the entropy of pi (the value part can reach 0): updates on a fixed
+    buffer close most of the gap to it."""
+    config = {**TINY, "train_steps": 100, "batch_size": 64, "hidden": 64}
+    agent = AlphaZero(AlphaZeroConfig(**config))
     for _ in range(4):
         agent.buffer.extend(agent.self_play_game())
     planes, pi, z = (torch.from_numpy(np.stack(c)).float() for c in zip(*agent.buffer))
+    floor = -(pi * torch.log(pi.clamp_min(1e-12))).sum(1).mean().item()
 
-    def full_loss():
+    def excess_loss():
         with torch.no_grad():
-            return sum(part.item() for part in alphazero_loss(*agent.net(planes), pi, z))
+            return sum(part.item() for part in alphazero_loss(*agent.net(planes), pi, z)) - floor
 
-    before = full_loss()
+    before = excess_loss()
     agent.fit_buffer()
-    assert full_loss() < 0.8 * before
+    assert excess_loss() < 0.5 * before
 
 
 def test_tiny_training_is_seeded_saved_and_loaded(tmp_path):
