@@ -1,0 +1,65 @@
+// What every course page shares: the /ws/pages socket, the language switch, errors, bars.
+
+import { addStrings, getLang, setLang, t } from "/static/js/i18n.js";
+import { connect } from "/static/js/socket.js";
+import { STRINGS } from "./strings.js";
+
+addStrings(STRINGS);
+
+export const $ = (id) => document.getElementById(id);
+
+export function fmt(value, digits = 3) {
+  return Number(value).toFixed(digits).replace(/\.?0+$/, "").replace(/^-0$/, "0") || "0";
+}
+
+export function el(tag, attrs = {}, text = "") {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  if (text !== "") node.textContent = text;
+  return node;
+}
+
+// handlers: {type: (message) => void}; onLang re-renders text built by the page
+export function startPage(handlers, onLang = () => {}) {
+  const lang = new URLSearchParams(location.hash.slice(1)).get("lang") === "fr" ? "fr" : "en";
+  const apply = (code) => {
+    setLang(code);
+    $("lang").textContent = code === "fr" ? "EN" : "FR";
+    history.replaceState(null, "", code === "fr" ? "#lang=fr" : location.pathname);
+    onLang();
+  };
+  const toggle = () => apply(getLang() === "en" ? "fr" : "en");
+  $("lang").addEventListener("click", toggle);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "l" && !isTyping(event)) toggle();
+  });
+  const socket = connect((message) => {
+    if (message.type === "error") {
+      $("error").textContent = message.message;
+      return;
+    }
+    $("error").textContent = "";
+    handlers[message.type]?.(message);
+  }, (state) => {
+    $("conn").textContent = t(state === "open" ? "connected" : "disconnected");
+    $("conn").classList.toggle("down", state !== "open");
+  }, "/ws/pages");
+  apply(lang);
+  return socket.send;
+}
+
+export function isTyping(event) {
+  return ["INPUT", "SELECT", "TEXTAREA"].includes(event.target.tagName);
+}
+
+// Horizontal bars: rows of [label, fraction in 0..1]; each row gets data-testid `${id}-${i}`
+export function bars(container, rows, id) {
+  container.replaceChildren(...rows.map(([label, p], i) => {
+    const row = el("div", { class: "bar-row", "data-testid": `${id}-${i}` });
+    const fill = el("span", { class: "bar-fill", style: `width:${(100 * p).toFixed(1)}%` });
+    row.append(el("span", { class: "bar-label" }, label), el("span", { class: "bar" }),
+      el("span", { class: "bar-value" }, `${(100 * p).toFixed(1)} %`));
+    row.children[1].append(fill);
+    return row;
+  }));
+}
