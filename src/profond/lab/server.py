@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from profond.lab.compute import InProcess, ProcessPool
+from profond.lab.pages.router import add_pages
 from profond.lab.session import Disconnected, Session
 
 STATIC = Path(__file__).parent / "static"
@@ -79,6 +80,8 @@ def create_app(*, max_sessions: int = MAX_SESSIONS, idle_s: float = IDLE_S,
             with contextlib.suppress(Exception):
                 await websocket.close()
 
+    add_pages(app, same_origin=_same_origin, max_sessions=max_sessions, idle_s=idle_s,
+              max_bytes=MAX_MESSAGE_BYTES)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

@@ -1,1 +1,1 @@
-"""The lab's course pages (perceptron, backprop, CNN explorer, few-shot): one WebSocket, /ws/pages."""
+"""The lab's course pages (perceptron, backprop, CNN, few-shot) and their WebSocket, /ws/pages."""

@@ -9,7 +9,6 @@ import numpy as np
 
 from profond.checks import check_int
 from profond.io import atomic_write_json
-from profond.lab.pages.schema import BITMAP
 from profond.paths import cache_dir
 from profond.train.callbacks import Callback
 from profond.train.checkpoint import load_weights, save_weights

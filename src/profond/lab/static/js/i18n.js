@@ -78,6 +78,11 @@ const STRINGS = {
 
 let lang = "en";
 
+// Other pages (perceptron, backprop, ...) bring their own strings.
+export function addStrings(more) {
+  for (const [code, strings] of Object.entries(more)) Object.assign(STRINGS[code], strings);
+}
+
 export function t(key) {
   return STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
 }

@@ -1,13 +1,13 @@
 // The WebSocket to /ws: JSON messages both ways, reconnecting after a drop.
 
-export function connect(onMessage, onStatus) {
+export function connect(onMessage, onStatus, path = "/ws") {
   let ws = null;
   let queue = [];
   let retry = 500;
 
   function open() {
     const proto = location.protocol === "https:" ? "wss" : "ws";
-    ws = new WebSocket(`${proto}://${location.host}/ws`);
+    ws = new WebSocket(`${proto}://${location.host}${path}`);
     ws.onopen = () => {
       retry = 500;
       onStatus("open");
