@@ -15,7 +15,7 @@ from profond.experiments.registry import ExperimentResult
 # noise std by dataset: pixels lie in [0, 1], MNIST-1D is standardised (unit variance)
 NOISE = {"digits": 0.3, "mnist": 0.3, "mnist1d": 0.7}
 HIDDEN = {"digits": (64, 16), "mnist1d": (64, 16), "mnist": (256, 32)}
-EPOCHS = {True: 8, False: 80}  # MNIST (when cached, full run only) gets a quarter of them
+EPOCHS = {True: 8, False: 80}
 # Ng's sparse AE: one wide sigmoid layer whose units fire 5 % of the time on average
 SPARSE = {"sparsity": "kl", "rho": 0.05, "beta": 0.01}
 LR = 3e-3
@@ -24,13 +24,11 @@ ARMS = ("plain", "denoising", "sparse", "stacked")
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per dataset and autoencoder: clean and noisy test errors, the noisy input's error."""
-    from profond.generative.fit import flat_data, mnist_cached
+    from profond.generative.fit import experiment_data
 
-    names = ["digits", "mnist1d"] + (["mnist"] if mnist_cached() and not quick else [])
     rows, figures, claims, notes = [], [], {}, []
-    for name in names:
-        data = flat_data(name, max_train=10_000 if name == "mnist" else None)
-        epochs = EPOCHS[quick] // (4 if name == "mnist" else 1)
+    for data, epochs in experiment_data(["digits", "mnist1d"], quick, EPOCHS[quick]):
+        name = data.name
         noisy = _noisy(data.X_test, NOISE[name], seed)
         noisy_error = _mse(noisy, data.X_test)
         learners, stages = {}, []
@@ -50,8 +48,9 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
                      f"layer of {HIDDEN[name][0]} sigmoid units, KL to rho {SPARSE['rho']}); "
                      "greedy stages "
                      + ", ".join(f"{s['stage']}: {s['recon']:.4f}" for s in stages))
-    if "mnist" not in names:
-        notes.append("MNIST skipped: not downloaded (profond data download mnist), or --quick.")
+    if all(row["dataset"] != "mnist" for row in rows):
+        notes.append("MNIST skipped: --quick, or not cached yet (`profond data show mnist` "
+                     "downloads it once).")
     return ExperimentResult(
         name="ae-denoise", rows=rows, figures=figures, claims=claims, notes=notes,
         title="Autoencoders: test reconstruction error (per-feature MSE vs the clean examples)")

@@ -17,13 +17,11 @@ TABLE_POINTS = 6  # epochs per loss shown in the table (all of them are in resul
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per loss and sampled epoch: D and G losses, diversity, class coverage, collapse."""
-    from profond.generative.fit import flat_data, mnist_cached
+    from profond.generative.fit import experiment_data
 
-    names = ["digits"] + (["mnist"] if mnist_cached() and not quick else [])
     rows, figures, claims = [], [], {}
-    for name in names:
-        data = flat_data(name, max_train=20_000 if name == "mnist" else None)
-        epochs = EPOCHS[quick] // (5 if name == "mnist" else 1)
+    for data, epochs in experiment_data(["digits"], quick, EPOCHS[quick]):
+        name = data.name
         records, learners, figs, judge_acc = _train_both(data, epochs, quick, seed, out_dir)
         figures += figs + [str(p) for p in _figures(data, records, learners, seed, out_dir)]
         every = max(1, epochs // TABLE_POINTS)

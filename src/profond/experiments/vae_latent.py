@@ -17,13 +17,11 @@ LR, BATCH, NEIGHBOURS = 2e-3, 32, 5
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per dataset: the final ELBO terms and the latent's k-NN test accuracy."""
-    from profond.generative.fit import flat_data, mnist_cached
+    from profond.generative.fit import experiment_data
 
-    names = ["digits"] + (["mnist"] if mnist_cached() and not quick else [])
     rows, figures, claims = [], [], {}
-    for name in names:
-        data = flat_data(name, max_train=20_000 if name == "mnist" else None)
-        epochs = EPOCHS[quick] // (5 if name == "mnist" else 1)
+    for data, epochs in experiment_data(["digits"], quick, EPOCHS[quick]):
+        name = data.name
         learner, records = _train(data, epochs, seed)
         Z_train, Z_test = learner.encode(data.X_train), learner.encode(data.X_test)
         knn, pca_knn = _knn(Z_train, data.y_train, Z_test, data.y_test), _pca_knn(data)

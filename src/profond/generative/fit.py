@@ -50,6 +50,17 @@ def flat_data(name: str, max_train: int | None = None) -> FlatData:
                     bounded=name != "mnist1d")
 
 
+def experiment_data(names, quick: bool, epochs: int):
+    """(FlatData, epochs) for each of `names`, then MNIST on full runs when it is cached: its
+    first 20,000 training digits for a fifth of the epochs (each epoch is 14x digits' steps)."""
+    extra = ["mnist"] if mnist_cached() and not quick else []
+    for name in [*names, *extra]:
+        if name == "mnist":
+            yield flat_data(name, max_train=20_000), max(1, epochs // 5)
+        else:
+            yield flat_data(name), epochs
+
+
 def fit_reconstruction(model, loss, X: np.ndarray, *, epochs: int, batch_size: int = 64,
                        lr: float = 1e-3, seed: int = 0, noise=None, X_val=None, params=None):
     """Adam on `loss(model, x_in, x)` for `epochs`; returns (learner, per-epoch records).

@@ -29,9 +29,8 @@ class ReconstructionLearner(TorchLearner):
 
     def __init__(self, model: nn.Module, loss, optimizer: torch.optim.Optimizer,
                  device: str | torch.device = "auto", noise=None, eval_batch_size: int = 4096):
-        super().__init__(model, nn.MSELoss(), optimizer, device=device, amp=False,
-                         task="regression", augment=noise, eval_batch_size=eval_batch_size)
-        self.loss_fn = loss
+        super().__init__(model, loss, optimizer, device=device, amp=False, task="regression",
+                         augment=noise, eval_batch_size=eval_batch_size)
 
     def prepare(self, X: np.ndarray, y: np.ndarray) -> Split:
         """The split's inputs, flat, as both input and target (labels are not used)."""

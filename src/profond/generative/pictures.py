@@ -56,14 +56,15 @@ def _draw(ax, x: np.ndarray) -> None:
 def plot_grid(images: np.ndarray, shape: tuple[int, ...], path: str | Path, title: str = "",
               cols: int = 8) -> Path:
     """Images (n, D) tiled in rows of `cols` into one picture (one axes: fast for a grid per
-    epoch) with a one-pixel gap; 1-D signals fall back to `plot_rows`."""
+    epoch) with one-pixel gaps; 1-D signals fall back to `plot_rows`."""
     if len(shape) == 1:
         return plot_rows([("", images[i:i + cols]) for i in range(0, len(images), cols)],
                          shape, path, title)
     plt = _pyplot()
     h, w = shape[-2:]
     n_rows = -(-len(images) // cols)
-    mosaic = np.ones((n_rows * (h + 1) - 1, cols * (w + 1) - 1), dtype=np.float32)
+    # a light grey gap (0 is white in "gray_r"): it separates the tiles without drowning them
+    mosaic = np.full((n_rows * (h + 1) - 1, cols * (w + 1) - 1), 0.2, dtype=np.float32)
     for i, image in enumerate(images):
         r, c = divmod(i, cols)
         mosaic[r * (h + 1):r * (h + 1) + h, c * (w + 1):c * (w + 1) + w] = image.reshape(h, w)
