@@ -1,0 +1,1 @@
+"""Privacy-preserving ML (deck 000): membership inference, gradient inversion, DP-SGD."""

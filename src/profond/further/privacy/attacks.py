@@ -1,0 +1,79 @@
+"""Privacy attacks on trained models (deck 000, "attaques de reconstruction").
+
+Membership inference by loss threshold (Yeom et al. 2018): training examples tend to have a lower
+loss than unseen ones, so -loss scores membership; its ROC AUC is 0.5 for a model that leaks
+nothing. Gradient inversion (Zhu et al. 2019, "Deep Leakage from Gradients"): a dummy input and
+label are optimised until their gradient matches the one a client shared, which rebuilds the input.
+"""
+
+import numpy as np
+import torch
+from torch import nn
+
+from profond.checks import check_int
+
+
+def per_example_loss(model: nn.Module, X, y, batch_size: int = 1024) -> np.ndarray:
+    """ℓ_i = CE(f(x_i), y_i): X (N, ...), y (N,) -> (N,) float64, in eval mode, without gradients."""
+    device = next(model.parameters()).device
+    X, y = torch.as_tensor(X, device=device), torch.as_tensor(y, device=device)
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            losses = [nn.functional.cross_entropy(model(X[s:s + batch_size]),
+                                                  y[s:s + batch_size], reduction="none")
+                      for s in range(0, len(X), batch_size)]
+    finally:
+        model.train(was_training)
+    return torch.cat(losses).double().cpu().numpy()
+
+
+def membership_inference_auc(model: nn.Module, members: tuple, non_members: tuple) -> float:
+    """AUC of the score -ℓ(x, y) at telling members (training pairs) from non-members.
+
+    `members` and `non_members` are (X, y) pairs; 0.5 means the attack is guessing, 1 that every
+    training example has a lower loss than every unseen one. Mirrors sklearn's roc_auc_score.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    scores = np.concatenate([-per_example_loss(model, *members),
+                             -per_example_loss(model, *non_members)])
+    is_member = np.r_[np.ones(len(members[1])), np.zeros(len(non_members[1]))]
+    return float(roc_auc_score(is_member, scores))
+
+
+def shared_gradient(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list[torch.Tensor]:
+    """∇_θ CE(f(x), y) for one client's batch: what federated SGD sends to the server."""
+    loss = nn.functional.cross_entropy(model(x), y)
+    return [g.detach() for g in torch.autograd.grad(loss, list(model.parameters()))]
+
+
+def gradient_inversion(model: nn.Module, target_grads: list[torch.Tensor], input_shape,
+                       num_classes: int, steps: int = 100, seed: int = 0):
+    """(x', y') = argmin ‖∇_θ CE(f(x'), softmax(y')) - ∇_θ‖²: DLG, optimised with L-BFGS.
+
+    Rebuilds a batch of one example: input (1, *input_shape) and soft label (1, num_classes) from
+    the shared gradient. Returns (x', label probabilities, history of the matching loss per step).
+    Mirrors the DLG reference code (github.com/mit-han-lab/dlg).
+    """
+    check_int("steps", steps, minimum=1)
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.rand((1, *input_shape), generator=gen).requires_grad_(True)
+    label = torch.randn((1, num_classes), generator=gen).requires_grad_(True)
+    optimizer = torch.optim.LBFGS([x, label], lr=1.0, max_iter=1, history_size=100,
+                                  line_search_fn="strong_wolfe")
+    params = list(model.parameters())
+    history = []
+
+    def closure():
+        optimizer.zero_grad()
+        loss = nn.functional.cross_entropy(model(x), label.softmax(1))
+        grads = torch.autograd.grad(loss, params, create_graph=True)
+        match = sum(((g - t) ** 2).sum() for g, t in zip(grads, target_grads, strict=True))
+        match.backward()
+        return match
+
+    for _ in range(steps):
+        history.append(optimizer.step(closure).item())
+    return x.detach(), label.detach().softmax(1), history
