@@ -36,6 +36,7 @@ export function startPage(handlers, onLang = () => {}) {
   const socket = connect((message) => {
     if (message.type === "error") {
       $("error").textContent = message.message;
+      handlers.error?.(message);
       return;
     }
     $("error").textContent = "";

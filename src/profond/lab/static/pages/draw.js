@@ -6,7 +6,7 @@ const SIDE = 32;
 export class DrawPad {
   constructor(canvas, onChange) {
     this.canvas = canvas;
-    this.ctx = canvas.getContext("2d");
+    this.ctx = canvas.getContext("2d", { willReadFrequently: true });
     this.onChange = onChange;
     this.erasing = false;
     this.cursor = [SIDE / 2, SIDE / 2];
@@ -31,7 +31,7 @@ export class DrawPad {
     ctx.globalCompositeOperation = this.erasing ? "destination-out" : "source-over";
     ctx.strokeStyle = "#111";
     ctx.lineCap = "round";
-    ctx.lineWidth = this.cell * (this.erasing ? 5 : 2.6);
+    ctx.lineWidth = this.cell * (this.erasing ? 6 : 4);
     ctx.beginPath();
     ctx.moveTo(...(this.last ?? point));
     ctx.lineTo(...point);

@@ -1,0 +1,138 @@
+// The CNN explorer: draw, see what LeNet-5 sees layer by layer, ask why a cell has its value.
+
+import { t } from "/static/js/i18n.js";
+import { $, el, fmt, startPage } from "./common.js";
+import { DrawPad } from "./draw.js";
+import { modelPanel } from "./model.js";
+
+const CONVS = ["conv1", "conv2"];
+let bitmap = null, pad = null, send = null;
+
+function predict() {
+  if (!pad || !panel.trained() || pad.isEmpty()) return;
+  bitmap = pad.bitmap();
+  send({ type: "cnn_predict", bitmap });
+}
+
+function onDraw() {
+  if (pad && pad.isEmpty()) {
+    for (const id of ["top3", "maps", "patch", "pre-grid"]) $(id).replaceChildren();
+    bitmap = null;
+  } else if (pad) predict();
+}
+
+function shown(message) {
+  $("pre-grid").replaceChildren(...message.input.flat().map((count) => el("span",
+    { style: `background:rgba(32,33,36,${count / 16})`, class: count > 8 ? "light" : "" }, count)));
+  $("top3").replaceChildren(...message.top.map((top, i) => el("div",
+    { "data-testid": `top-${i + 1}` }, `${top.digit} · ${fmt(100 * top.p, 1)} %`)));
+  $("maps").replaceChildren(...message.layers.map(layerRow));
+}
+
+function color(v, scale) {
+  const u = Math.max(-1, Math.min(1, v / scale));
+  return u >= 0 ? `rgba(245,147,34,${u})` : `rgba(8,119,189,${-u})`;
+}
+
+function layerRow(layer) {
+  const row = el("div", { class: "maps-layer", "data-testid": `layer-${layer.name}` });
+  row.append(el("span", { class: "name" }, layer.name));
+  const maps = layer.shape.length === 3 ? layer.values : [[layer.values]];
+  const scale = Math.max(1e-6, ...maps.flat(2).map(Math.abs));
+  maps.forEach((map, c) => row.append(mapCanvas(layer.name, map, c, scale)));
+  return row;
+}
+
+function mapCanvas(name, map, channel, scale) {
+  const h = map.length, w = map[0].length;
+  const canvas = el("canvas", { width: w, height: h, "data-testid": `map-${name}-${channel}` });
+  canvas.style.width = `${h === 1 ? Math.min(480, w * 4) : 56}px`;
+  canvas.style.height = `${h === 1 ? 14 : 56}px`;
+  const ctx = canvas.getContext("2d");
+  map.forEach((row, i) => row.forEach((v, j) => {
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(j, i, 1, 1);
+    ctx.fillStyle = color(v, scale);
+    ctx.fillRect(j, i, 1, 1);
+  }));
+  if (CONVS.includes(name)) clickable(canvas, name, channel, h, w);
+  return canvas;
+}
+
+function clickable(canvas, layer, channel, h, w) {
+  canvas.classList.add("clickable");
+  canvas.tabIndex = 0;
+  canvas.setAttribute("aria-label", `${layer} ${channel}`);
+  let cell = [0, 0];
+  const ask = () => send({ type: "cnn_patch", bitmap, layer, channel, row: cell[0], col: cell[1] });
+  canvas.addEventListener("click", (event) => {
+    const box = canvas.getBoundingClientRect();
+    cell = [Math.floor(((event.clientY - box.top) / box.height) * h),
+      Math.floor(((event.clientX - box.left) / box.width) * w)];
+    ask();
+  });
+  canvas.addEventListener("keydown", (event) => {
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    if (!(event.key in moves) && event.key !== "Enter") return;
+    event.preventDefault();
+    const [di, dj] = moves[event.key] ?? [0, 0];
+    cell = [Math.max(0, Math.min(h - 1, cell[0] + di)), Math.max(0, Math.min(w - 1, cell[1] + dj))];
+    ask();
+  });
+}
+
+function matrix(values, digits = 2) {
+  const box = el("div", { class: "mat", style: `grid-template-columns:repeat(${values[0].length},38px)` });
+  const scale = Math.max(1e-6, ...values.flat().map(Math.abs));
+  for (const v of values.flat()) box.append(el("span", { style: `background:${color(v, scale)}` }, fmt(v, digits)));
+  return box;
+}
+
+function patchShown(m) {
+  const row = el("div", { class: "patch-row" });
+  const sum = m.products.reduce((a, b) => a + b, 0);
+  row.append(el("b", {}, `${m.layer}[${m.channel}](${m.row}, ${m.col}) =`), matrix(m.patch[0]),
+    el("span", {}, "⊙"), matrix(m.kernel[0]));
+  const terms = m.products.length > 1 ? ` (${t("sumWord")}: ${m.products.map((p) => fmt(p)).join(" + ")})` : ` = ${fmt(sum)}`;
+  row.append(el("span", { "data-testid": "patch-sum" },
+    `Σ${terms} + ${t("bias")} ${fmt(m.bias)} = ${fmt(sum + m.bias, 4)}`));
+  $("patch").replaceChildren(row, el("p", { "data-testid": "patch-value" },
+    `${t("outputSize")}: ${fmt(m.value, 4)}`));
+}
+
+function convSize() {
+  const value = (id) => Number($(id).value);
+  send({ type: "conv_size", dim_in: value("ca-input"), kernel_size: value("ca-kernel"),
+    stride: value("ca-stride"), padding: value("ca-padding") });
+}
+
+function convShown(m) {
+  $("ca-output").textContent = m.out;
+  $("ca-output").classList.remove("invalid");
+  const notes = [!m.exact && t("notExact"), m.padding_too_big && t("padBig")].filter(Boolean);
+  $("ca-note").textContent = notes.join(" · ");
+}
+
+function failed(message) {
+  if (["dim_in", "kernel_size", "stride", "padding"].includes(message.field)) {
+    $("ca-output").textContent = "✗";
+    $("ca-output").classList.add("invalid");
+    $("ca-note").textContent = message.message;
+  }
+}
+
+const panel = modelPanel(() => send, predict);
+send = startPage({ ...panel.handlers, cnn_predict: shown, cnn_patch: patchShown,
+  conv_size: convShown, error: failed }, panel.show);
+pad = new DrawPad($("draw"), onDraw);
+$("pencil").addEventListener("click", () => tool(false));
+$("eraser").addEventListener("click", () => tool(true));
+$("clear").addEventListener("click", () => pad.clear());
+for (const id of ["ca-input", "ca-kernel", "ca-padding", "ca-stride"]) $(id).addEventListener("input", convSize);
+convSize();
+
+function tool(erasing) {
+  pad.setErasing(erasing);
+  $("pencil").classList.toggle("selected", !erasing);
+  $("eraser").classList.toggle("selected", erasing);
+}
