@@ -62,6 +62,15 @@ def test_sampling_as_temperature_goes_to_zero_is_argmax_decoding(seed):
     assert sample(model, 0, 1, 3, temperature=1e-4, max_len=12, generator=generator) == [greedy] * 3
 
 
+def test_sampling_switches_dropout_off_and_restores_training_mode():
+    torch.manual_seed(0)
+    model = CharRNN(6, embedding_dim=4, hidden_size=8, dropout=0.5)
+    greedy = _greedy(model.eval(), 0, 1, 12)
+    model.train()
+    assert sample(model, 0, 1, 4, temperature=0, max_len=12) == [greedy] * 4
+    assert model.training
+
+
 def test_first_characters_follow_the_softmax_at_temperature():
     model = _model(1)
     with torch.no_grad():

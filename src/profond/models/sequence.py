@@ -150,7 +150,8 @@ class CharRNN(nn.Module):
     """h_t = cell(E[x_t], h_{t-1}); p(x_{t+1} | x_≤t) = softmax(W h_t + b).
 
     x (N, T) character ids (any dtype) -> logits (N, vocab_size, T): classes second, as
-    nn.CrossEntropyLoss takes them. `cell` is "gru", "lstm" or "rnn".
+    nn.CrossEntropyLoss takes them. `cell` is "gru", "lstm" or "rnn"; `dropout` acts on the
+    embeddings, between layers and before the head, never on the recurrent state (Zaremba 2014).
     Mirrors torch.nn.Embedding + torch.nn.GRU(batch_first=True) + torch.nn.Linear.
     """
 
@@ -159,14 +160,15 @@ class CharRNN(nn.Module):
         super().__init__()
         check_choice("cell", cell, tuple(CELLS))
         self.embedding = nn.Embedding(vocab_size, embedding_dim)
+        self.drop = nn.Dropout(dropout)
         self.rnn = CELLS[cell](embedding_dim, hidden_size, num_layers, batch_first=True,
                                dropout=dropout if num_layers > 1 else 0.0)
         self.head = nn.Linear(hidden_size, vocab_size)
 
     def step(self, x: torch.Tensor, state=None):
         """Logits (N, T, vocab_size) for ids x (N, T), and the state after the last step."""
-        out, state = self.rnn(self.embedding(x.long()), state)
-        return self.head(out), state
+        out, state = self.rnn(self.drop(self.embedding(x.long())), state)
+        return self.head(self.drop(out)), state
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.step(x)[0].transpose(1, 2)
