@@ -8,7 +8,7 @@ visit counts for the first `temperature_moves` moves (tau = 1) then the most vis
 and stores (s, pi, z) with its 8 board symmetries; the net learns from minibatches of that buffer.
 
 CPU budget: the default `AlphaZeroConfig` (30 iterations of 32 self-play games, 100 simulations
-per move) trains in 32 to 50 s of CPU time on the 2-core dev machine (process time, one torch
+per move) trains in about 30 s of CPU time on the 2-core dev machine (process time, one torch
 thread; the wall-clock time on an idle machine). After it, the agent (noiseless PUCT, 100
 simulations per move) never loses to the perfect minimax player, as X or as O, whatever optimal
 line minimax chooses (seeds 0 to 3 checked; see docs/mcts.md). Mirrors no torch API; the net is
