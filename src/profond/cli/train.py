@@ -13,7 +13,8 @@ import typer
 
 from profond.cli.common import console, err_console, fail, print_json_last, rows_table
 
-MODELS = ("mlp", "logistic", "mnist1d-cnn", "gru", "lenet5", "alexnet-small")
+MODELS = ("mlp", "logistic", "mnist1d-cnn", "gru", "rnn", "lstm", "transformer", "lenet5",
+          "alexnet-small")
 SCRATCH_MODELS = ("mlp", "logistic", "mnist1d-cnn", "lenet5")
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "leaky-relu")
 OPTIMIZERS = ("sgd", "adagrad", "adam")
