@@ -178,3 +178,36 @@ def test_ae_denoise_quick_denoising_beats_the_noisy_input(tmp_path, monkeypatch)
     for figure in result.figures:
         assert open(figure, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     assert json.loads((tmp_path / "result.json").read_text())["name"] == "ae-denoise"
+
+
+def test_mnist_counts_as_cached_only_once_its_arrays_or_files_are_there(tmp_path, monkeypatch):
+    from profond.data.download import IDX_FILES
+    from profond.generative.fit import mnist_cached
+
+    monkeypatch.setenv("PROFOND_CACHE", str(tmp_path))
+    assert not mnist_cached()
+    (tmp_path / "mnist").mkdir()
+    for name in IDX_FILES[:3]:
+        (tmp_path / "mnist" / name).write_bytes(b"")
+    assert not mnist_cached()
+    (tmp_path / "mnist" / IDX_FILES[3]).write_bytes(b"")
+    assert mnist_cached()
+
+
+def test_full_runs_add_cached_mnist_on_a_subset_for_a_fifth_of_the_epochs(monkeypatch):
+    import profond.data
+    from profond.data import Dataset
+    from profond.generative import fit
+
+    def fake_load(name):
+        X = np.zeros((25_000 if name == "mnist" else 30, 1, 28, 28), dtype=np.float32)
+        return Dataset(name, X, np.zeros(len(X), np.int64), X[:5], np.zeros(5, np.int64),
+                       "classification")
+
+    monkeypatch.setattr(profond.data, "load", fake_load)
+    monkeypatch.setattr(fit, "mnist_cached", lambda: True)
+    full = [(d.name, len(d.X_train), d.X_train.shape[1], d.shape, d.bounded, e)
+            for d, e in fit.experiment_data(["digits"], False, 50)]
+    assert full == [("digits", 30, 784, (1, 28, 28), True, 50),
+                    ("mnist", 20_000, 784, (1, 28, 28), True, 10)]
+    assert [d.name for d, _ in fit.experiment_data(["digits"], True, 50)] == ["digits"]
