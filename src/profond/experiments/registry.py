@@ -29,6 +29,7 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "ae-denoise": ("profond.experiments.ae_denoise", "Deck 004: denoising, sparse, stacked AEs"),
     "vae-latent": ("profond.experiments.vae_latent", "Deck 004: VAE ELBO terms and 2-D latent"),
     "gan-digits": ("profond.experiments.gan_digits", "Deck 002: GAN on digits, both G losses"),
+    "geometric-shapes": ("profond.experiments.geometric_shapes", "Deck 000: points/voxels/mesh"),
     "random-labels": ("profond.experiments.random_labels", "Deck 003: Zhang et al. random labels"),
     "label-noise": ("profond.experiments.label_noise", "Deck 003: test accuracy vs flipped labels"),
 }
