@@ -30,8 +30,10 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "vae-latent": ("profond.experiments.vae_latent", "Deck 004: VAE ELBO terms and 2-D latent"),
     "gan-digits": ("profond.experiments.gan_digits", "Deck 002: GAN on digits, both G losses"),
     "geometric-shapes": ("profond.experiments.geometric_shapes", "Deck 000: points/voxels/mesh"),
+    "adversarial-eps": ("profond.experiments.adversarial_eps", "Deck 000: FGSM/PGD accuracy vs ε"),
     "random-labels": ("profond.experiments.random_labels", "Deck 003: Zhang et al. random labels"),
     "label-noise": ("profond.experiments.label_noise", "Deck 003: test accuracy vs flipped labels"),
+    "overfitting": ("profond.experiments.overfitting", "Decks 001/003: degree 1/3/9, width, L2"),
 }
 
 
