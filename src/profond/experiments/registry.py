@@ -31,9 +31,11 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "gan-digits": ("profond.experiments.gan_digits", "Deck 002: GAN on digits, both G losses"),
     "geometric-shapes": ("profond.experiments.geometric_shapes", "Deck 000: points/voxels/mesh"),
     "adversarial-eps": ("profond.experiments.adversarial_eps", "Deck 000: FGSM/PGD accuracy vs ε"),
+    "adversarial-training": ("profond.experiments.adversarial_training", "Deck 000: defence"),
     "random-labels": ("profond.experiments.random_labels", "Deck 003: Zhang et al. random labels"),
     "label-noise": ("profond.experiments.label_noise", "Deck 003: test accuracy vs flipped labels"),
     "overfitting": ("profond.experiments.overfitting", "Decks 001/003: degree 1/3/9, width, L2"),
+    "compression": ("profond.experiments.compression", "Decks 001/004: pruning, int8, distillation"),
 }
 
 
