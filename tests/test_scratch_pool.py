@@ -21,9 +21,11 @@ def pool_case(draw, d):
     low = max(1, kernel - 2 * padding)
     size = tuple(draw(st.integers(low, low + 6)) for _ in range(d))
     n, c = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    # A shuffled grid of well-separated values: no ties, so finite differences see one max.
-    values = np.random.default_rng(draw(st.integers(0, 2**16))).permutation(n * c * np.prod(size))
-    return (kernel, stride, padding), (values.reshape(n, c, *size) * 0.1).astype(np.float64)
+    # A shuffled grid of values in [0, 1) spaced 1/count apart (>= 1e-3 >> the FD step): no ties,
+    # so finite differences see one max, and O(1) magnitudes keep rounding far below 1e-7.
+    count = n * c * int(np.prod(size))
+    values = np.random.default_rng(draw(st.integers(0, 2**16))).permutation(count) / count
+    return (kernel, stride, padding), values.reshape(n, c, *size).astype(np.float64)
 
 
 @pytest.mark.parametrize("d", [1, 2])
