@@ -36,6 +36,7 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "label-noise": ("profond.experiments.label_noise", "Deck 003: test accuracy vs flipped labels"),
     "overfitting": ("profond.experiments.overfitting", "Decks 001/003: degree 1/3/9, width, L2"),
     "compression": ("profond.experiments.compression", "Decks 001/004: pruning, int8, distillation"),
+    "deep-vs-shallow": ("profond.experiments.deep_vs_shallow", "Deck 003: Ba & Caruana mimic net"),
 }
 
 
