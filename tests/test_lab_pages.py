@@ -1,0 +1,213 @@
+"""The course pages' socket (/ws/pages): the slides' perceptron table, backprop against torch
+autograd, conv sizes against torch, sklearn's digit scanning, few-shot, validation and caps."""
+
+import json
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from profond.lab.pages import cnn
+from profond.lab.server import create_app
+
+CORNERS = [(0, 0), (0, 1), (1, 0), (1, 1)]
+
+
+def _points(rule):
+    return [{"x1": a, "x2": b, "t": rule(a, b)} for a, b in CORNERS]
+
+
+@pytest.fixture
+def ws():
+    with TestClient(create_app()) as client, client.websocket_connect("/ws/pages") as socket:
+        assert socket.receive_json()["type"] == "cnn_status"
+        yield socket
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A LeNet-5 trained for 2 epochs into a temporary cache (the pages read cache_dir())."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PROFOND_CACHE", str(tmp_path_factory.mktemp("cache")))
+    mp.setitem(cnn._state, "model", None)
+    frames = []
+    status = cnn.train(2, frames.append)
+    yield status, frames
+    mp.undo()
+
+
+def ask(ws, message):
+    ws.send_text(json.dumps(message))
+    return ws.receive_json()
+
+
+def test_or_reaches_the_slides_weights_after_two_updates(ws):
+    reply = ask(ws, {"type": "perceptron", "points": _points(lambda a, b: a | b),
+                     "w": [0, 1, 0], "lr": 1})
+    updates = [s for s in reply["steps"] if s["y"] != s["t"]]
+    assert reply["updates"] == 2 and reply["converged"]
+    # deck 003: x = (1, 0, 1) with w = (0, 1, 0) gives y = 0, t = 1, so w becomes (1, 1, 1);
+    # then x = (1, 0, 0) gives y = 1, t = 0 and w = (0, 1, 1)
+    assert updates[0]["x"] == [1, 0, 1] and updates[0]["w_after"] == [1, 1, 1]
+    assert updates[1]["x"] == [1, 0, 0] and updates[1]["w_after"] == [0, 1, 1]
+    assert reply["steps"][-1]["w_after"] == [0, 1, 1]
+
+
+def test_xor_never_converges(ws):
+    reply = ask(ws, {"type": "perceptron", "points": _points(lambda a, b: a ^ b),
+                     "max_epochs": 30})
+    assert not reply["converged"] and reply["epochs"] == 30
+    assert all(any(s["y"] != s["t"] for s in reply["steps"] if s["epoch"] == e)
+               for e in range(1, 31))
+
+
+def test_delta_rule_descends_to_least_squares(ws):
+    reply = ask(ws, {"type": "delta", "points": _points(lambda a, b: a & b), "lr": 0.2,
+                     "max_epochs": 200})
+    X = np.array([[1, a, b] for a, b in CORNERS], dtype=float)
+    w_star = np.linalg.lstsq(X, [0, 0, 0, 1], rcond=None)[0]
+    np.testing.assert_allclose(reply["path"][-1], w_star, atol=1e-3)
+    assert np.all(np.diff(reply["loss"]) <= 1e-12)
+    assert np.array(reply["surface"]).min() >= 0
+
+
+def test_backprop_matches_torch_autograd(ws):
+    torch = pytest.importorskip("torch")
+    reply = ask(ws, {"type": "backprop", "x": [1.0, -0.5], "t": 0.8, "hidden": 3, "lr": 0.5})
+    Wh = torch.tensor(reply["W_hidden"], dtype=torch.float64, requires_grad=True)
+    Wo = torch.tensor(reply["W_output"], dtype=torch.float64, requires_grad=True)
+    x = torch.tensor([1.0, 1.0, -0.5], dtype=torch.float64)
+    h = torch.sigmoid(Wh @ x)
+    y = torch.sigmoid(Wo @ torch.cat([torch.ones(1, dtype=torch.float64), h]))
+    (0.5 * (0.8 - y) ** 2).sum().backward()
+    np.testing.assert_allclose(reply["dW_hidden"], -0.5 * Wh.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(reply["dW_output"], -0.5 * Wo.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(reply["y_output"], y.detach().numpy(), rtol=1e-12)
+
+
+def test_backprop_continues_from_given_weights(ws):
+    first = ask(ws, {"type": "backprop", "x": [1, 0], "t": 1})
+    second = ask(ws, {"type": "backprop", "x": [1, 0], "t": 1,
+                      "W_hidden": first["W_hidden_after"], "W_output": first["W_output_after"]})
+    assert second["error"] < first["error"]
+    bad = ask(ws, {"type": "backprop", "x": [1, 0], "t": 1, "W_output": [[1, 2]]})
+    assert bad["type"] == "error" and bad["message"].startswith("W_output: expected 1 rows of 3")
+
+
+@pytest.mark.parametrize("n, k, s, p", [(8, 5, 1, 2), (28, 5, 1, 0), (7, 3, 2, 1), (32, 4, 3, 0)])
+def test_conv_size_matches_torch(ws, n, k, s, p):
+    torch = pytest.importorskip("torch")
+    out = torch.nn.Conv2d(1, 1, k, stride=s, padding=p)(torch.zeros(1, 1, n, n)).shape[-1]
+    assert ask(ws, {"type": "conv_size", "dim_in": n, "kernel_size": k, "stride": s,
+                    "padding": p})["out"] == out
+
+
+def test_conv_size_flags_impossible_windows(ws):
+    reply = ask(ws, {"type": "conv_size", "dim_in": 3, "kernel_size": 7, "stride": 1,
+                     "padding": 1})
+    assert reply["type"] == "error" and "dim_in" in reply["message"]
+
+
+@pytest.mark.parametrize("message, field", [
+    ({"type": "nope"}, "message"),
+    ({"type": "perceptron", "points": []}, "points"),
+    ({"type": "perceptron", "points": [{"x1": 9, "x2": 0, "t": 1}]}, "points.0.x1"),
+    ({"type": "backprop", "x": [1, 0], "t": 2}, "t"),
+    ({"type": "cnn_train", "epochs": 1000}, "epochs"),
+    ({"type": "cnn_predict", "bitmap": [0] * 1023}, "bitmap"),
+    ({"type": "cnn_predict", "bitmap": [2] * 1024}, "bitmap.0"),
+    ({"type": "ping", "extra": 1}, "extra"),
+])
+def test_bad_messages_become_error_frames_naming_the_field(ws, message, field):
+    reply = ask(ws, message)
+    assert reply["type"] == "error" and reply["field"] == field
+    assert ask(ws, {"type": "ping"}) == {"type": "pong"}  # the session survives
+
+
+def test_oversized_message_is_refused():
+    with TestClient(create_app()) as client, client.websocket_connect("/ws/pages") as socket:
+        socket.receive_json()
+        socket.send_text("x" * 300_000)
+        assert socket.receive_json()["message"].startswith("message: expected at most")
+
+
+def test_sessions_are_capped_and_idle_ones_closed():
+    with TestClient(create_app(max_sessions=1, idle_s=0.2)) as client:
+        with client.websocket_connect("/ws/pages") as first:
+            first.receive_json()
+            with client.websocket_connect("/ws/pages") as second:
+                assert second.receive_json()["field"] == "session"
+            assert first.receive_json() == {"type": "closed", "reason": "idle"}
+
+
+def test_pages_are_served():
+    client = TestClient(create_app())
+    for name in ("perceptron", "backprop", "cnn", "fewshot"):
+        response = client.get(f"/{name}")
+        assert response.status_code == 200 and 'data-testid="lang"' in response.text
+
+
+def test_preprocess_counts_on_pixels_in_4x4_blocks_as_sklearn_digits():
+    from sklearn.datasets import load_digits
+
+    counts = load_digits().images[:5].astype(int)  # 0..16 on pixels per 4x4 block
+    for image in counts:
+        bitmap = np.zeros((8, 4, 8, 4), dtype=int)
+        for i, j in np.ndindex(8, 8):  # any count pixels on in the block, the first ones
+            bitmap[i, :, j, :].flat[:image[i, j]] = 1
+        x = cnn.preprocess(bitmap.reshape(-1).tolist())
+        np.testing.assert_array_equal(x[0, 0] * 16, image)
+
+
+def test_training_caches_safetensors_and_reloads(trained):
+    status, frames = trained
+    assert status["trained"] and [f["epoch"] for f in frames] == [1, 2]
+    weights = cnn.cache_dir() / "lab" / "lenet5-digits.safetensors"
+    assert weights.read_bytes()[8:9] == b"{"  # safetensors: a length then a JSON header
+    bitmap = np.kron(np.eye(8, dtype=int)[::-1], np.ones((4, 4), dtype=int)).ravel().tolist()
+    before = cnn.explore(bitmap)
+    cnn._state["model"] = None
+    after = cnn.explore(bitmap)
+    assert before["top"] == after["top"] and len(after["top"]) == 3
+    assert sum(p["p"] for p in after["top"]) <= 1
+
+
+def test_patch_times_kernel_is_the_map_value_torch_computes(trained):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    bitmap = (rng.random(1024) < 0.3).astype(int).tolist()
+    net = cnn.model()
+    pool1 = torch.tensor(dict(net.activations(cnn.preprocess(bitmap)))["pool1"])
+    ref = torch.nn.functional.conv2d(pool1, torch.tensor(net.conv2.weight.data),
+                                     torch.tensor(net.conv2.bias.data), padding=2)
+    p = cnn.patch(bitmap, "conv2", 5, 2, 3)
+    assert p["value"] == pytest.approx(float(ref[0, 5, 2, 3]), abs=1e-5)
+    assert sum(p["products"]) + p["bias"] == pytest.approx(p["value"], abs=1e-4)
+    assert np.array(p["patch"]).shape == (6, 5, 5)
+
+
+def test_fewshot_new_class_changes_the_prediction_and_caps(trained, ws):
+    vertical = np.zeros((32, 32), dtype=int)
+    vertical[4:28, 13:18] = 1
+    ring = np.zeros((32, 32), dtype=int)
+    ring[6:26, 8:24] = 1
+    ring[10:22, 12:20] = 0
+    v, r = vertical.ravel().tolist(), ring.ravel().tolist()
+    assert ask(ws, {"type": "fewshot_add", "label": "one", "bitmap": v})["counts"] == [1]
+    assert ask(ws, {"type": "fewshot_predict", "bitmap": r})["type"] == "error"
+    ask(ws, {"type": "fewshot_add", "label": "other", "bitmap": v.copy()[::-1]})
+    before = ask(ws, {"type": "fewshot_predict", "bitmap": r})
+    ask(ws, {"type": "fewshot_add", "label": "zero", "bitmap": r})
+    after = ask(ws, {"type": "fewshot_predict", "bitmap": r})
+    assert before["labels"] == ["one", "other"] and after["labels"][-1] == "zero"
+    assert np.argmax(after["mean"]) == 2 and after["distances"][2] == pytest.approx(0, abs=1e-9)
+    for i in range(7):
+        ask(ws, {"type": "fewshot_add", "label": f"c{i}", "bitmap": v})
+    assert ask(ws, {"type": "fewshot_add", "label": "11th", "bitmap": v})["field"] == "label"
+
+
+def test_fewshot_curve_rises_with_shots(trained):
+    from profond.lab.pages.fewshot import accuracy_curve
+
+    rows = accuracy_curve()["rows"]
+    assert rows[-1]["mean"] > rows[0]["mean"] > 0.1  # better than chance, better with shots
