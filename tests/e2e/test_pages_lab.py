@@ -1,0 +1,82 @@
+"""The course pages in real Chromium: the slides' OR run, drawing a digit for the CNN, few-shot."""
+
+import pytest
+from playwright.sync_api import expect
+
+from profond.lab.pages import cnn
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fresh_cache(tmp_path_factory):
+    """The server runs in this process: a temporary cache and no model yet, so Train is tested."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PROFOND_CACHE", str(tmp_path_factory.mktemp("cache")))
+    mp.setitem(cnn._state, "model", None)
+    yield
+    mp.undo()
+
+
+def _trained(page, url):
+    page.goto(url)
+    status = page.get_by_test_id("model-status")
+    expect(status).not_to_have_text("")
+    if "accuracy" not in status.inner_text():
+        page.get_by_test_id("train-epochs").select_option("2")
+        page.get_by_test_id("train").click()
+    expect(status).to_contain_text("accuracy", timeout=30_000)
+
+
+def _stroke(page, points):
+    box = page.get_by_test_id("draw").bounding_box()
+    page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
+    page.mouse.up()
+
+
+def test_perceptron_reaches_the_slides_or_weights(page, lab_url):
+    page.goto(lab_url + "perceptron")
+    expect(page.get_by_test_id("preset-or")).to_have_class("preset selected")
+    for _ in range(12):  # 3 epochs of 4 examples: the third has no update
+        page.get_by_test_id("step").click()
+    expect(page.get_by_test_id("weights")).to_have_text("(0, 1, 1)")
+    expect(page.get_by_test_id("updates")).to_have_text("2")
+    expect(page.get_by_test_id("trace-row")).to_have_count(12)
+    expect(page.get_by_test_id("trace-row").nth(1)).to_contain_text("(1, 0, 1)")
+    page.get_by_test_id("preset-xor").click()
+    page.keyboard.press("a")
+    expect(page.get_by_test_id("status")).to_contain_text("No convergence after 20 epochs")
+    page.get_by_test_id("lang").click()
+    expect(page.get_by_test_id("status")).to_contain_text("Pas de convergence")
+
+
+def test_drawn_strokes_yield_a_top3_prediction(page, lab_url):
+    _trained(page, lab_url + "cnn")
+    _stroke(page, [(128, 30), (128, 230)])
+    expect(page.get_by_test_id("top-3")).to_be_visible()
+    assert "%" in page.get_by_test_id("top-1").inner_text()
+    expect(page.get_by_test_id("map-conv2-15")).to_be_visible()
+    page.get_by_test_id("map-conv1-0").click(position={"x": 28, "y": 28})
+    expect(page.get_by_test_id("patch-sum")).to_contain_text("bias")
+
+
+def test_examples_of_a_new_class_change_the_fewshot_prediction(page, lab_url):
+    _trained(page, lab_url + "fewshot")
+    for name, stroke in (("bar", [(128, 30), (128, 230)]), ("dash", [(30, 128), (230, 128)])):
+        page.get_by_test_id("class-name").fill(name)
+        _stroke(page, stroke)
+        page.get_by_test_id("add-example").click()
+    expect(page.get_by_test_id("class-1")).to_have_text("dash (1)")
+    diagonal = [(50, 50), (210, 210)]
+    _stroke(page, diagonal)
+    expect(page.get_by_test_id("prediction")).not_to_have_text("–")
+    assert page.get_by_test_id("prediction").inner_text() in ("bar", "dash")
+    page.get_by_test_id("class-name").fill("slash")
+    page.get_by_test_id("add-example").click()
+    expect(page.get_by_test_id("class-2")).to_have_text("slash (1)")
+    _stroke(page, diagonal)
+    expect(page.get_by_test_id("prediction")).to_have_text("slash")
+    expect(page.get_by_test_id("mean-2")).to_be_visible()
