@@ -32,11 +32,14 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "geometric-shapes": ("profond.experiments.geometric_shapes", "Deck 000: points/voxels/mesh"),
     "adversarial-eps": ("profond.experiments.adversarial_eps", "Deck 000: FGSM/PGD accuracy vs ε"),
     "adversarial-training": ("profond.experiments.adversarial_training", "Deck 000: defence"),
+    "privacy-dp": ("profond.experiments.privacy_dp", "Deck 000: DP-SGD ε vs accuracy, MIA"),
+    "privacy-inversion": ("profond.experiments.privacy_inversion", "Deck 000: DLG reconstruction"),
     "random-labels": ("profond.experiments.random_labels", "Deck 003: Zhang et al. random labels"),
     "label-noise": ("profond.experiments.label_noise", "Deck 003: test accuracy vs flipped labels"),
     "overfitting": ("profond.experiments.overfitting", "Decks 001/003: degree 1/3/9, width, L2"),
     "compression": ("profond.experiments.compression", "Decks 001/004: pruning, int8, distillation"),
     "deep-vs-shallow": ("profond.experiments.deep_vs_shallow", "Deck 003: Ba & Caruana mimic net"),
+    "ood-saliency": ("profond.experiments.ood_saliency", "Deck 004: AE OOD score, saliency maps"),
 }
 
 
