@@ -40,6 +40,7 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "compression": ("profond.experiments.compression", "Decks 001/004: pruning, int8, distillation"),
     "deep-vs-shallow": ("profond.experiments.deep_vs_shallow", "Deck 003: Ba & Caruana mimic net"),
     "ood-saliency": ("profond.experiments.ood_saliency", "Deck 004: AE OOD score, saliency maps"),
+    "bias-audit": ("profond.experiments.bias_audit", "Deck 003: Gender Shades-style audit"),
 }
 
 
