@@ -6,6 +6,8 @@ import pytest
 from profond.experiments.registry import run_experiment
 from profond.limits.audit import audit, ink_groups, rebalance, under_represent
 
+pytest.importorskip("fairlearn")
+
 
 def test_audit_matches_confusion_counts_by_hand():
     rng = np.random.default_rng(0)
