@@ -47,6 +47,10 @@ def test_perceptron_reaches_the_slides_or_weights(page, lab_url):
     expect(page.get_by_test_id("trace-row")).to_have_count(12)
     expect(page.get_by_test_id("trace-row").nth(1)).to_contain_text("(1, 0, 1)")
     page.get_by_test_id("preset-xor").click()
+    expect(page.get_by_test_id("trace-row")).to_have_count(0)
+    page.wait_for_timeout(300)  # the new trace arrives over the socket
+    page.keyboard.press("n")
+    expect(page.get_by_test_id("trace-row")).to_have_count(1)
     page.keyboard.press("a")
     expect(page.get_by_test_id("status")).to_contain_text("No convergence after 20 epochs")
     page.get_by_test_id("lang").click()
