@@ -33,6 +33,10 @@ def show(run_id: str = typer.Argument(..., help="Run id (see `profond runs list`
         console.print(rows_table(record["epochs"], title="epochs"))
     if record["final"]:
         console.print(rows_table([record["final"]], title="final"))
+        if record["final"].get("energy_kwh") is not None:  # the carbon extra measured it
+            final = record["final"]
+            console.print(f"energy: {final['energy_kwh']:.3g} kWh, CO2e: {final['co2e_kg']:.3g} kg "
+                          f"({final['carbon_country']} grid, CodeCarbon)", highlight=False)
     for name, path in record["artifacts"].items():
         console.print(f"{name}: {Path(record['folder']) / path}", highlight=False)
     if as_json:

@@ -41,6 +41,7 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "deep-vs-shallow": ("profond.experiments.deep_vs_shallow", "Deck 003: Ba & Caruana mimic net"),
     "ood-saliency": ("profond.experiments.ood_saliency", "Deck 004: AE OOD score, saliency maps"),
     "bias-audit": ("profond.experiments.bias_audit", "Deck 003: Gender Shades-style audit"),
+    "energy": ("profond.experiments.energy", "Deck 003: accuracy vs kWh/CO2e, GPT-3 context"),
 }
 
 

@@ -5,7 +5,7 @@ import numpy as np
 
 def fit(model, train: tuple[np.ndarray, np.ndarray], val=None, *, epochs: int, lr: float = 1e-3,
         batch_size: int = 64, weight_decay: float = 0.0, augment=None, seed: int = 0,
-        task: str = "classification", loss_fn=None, eval_train: bool = True):
+        task: str = "classification", loss_fn=None, eval_train: bool = True, callbacks=()):
     """Adam(lr, weight_decay) for `epochs` on `train` = (X, y); returns (learner, history).
 
     Mirrors a torch.optim.Adam loop; `augment` is a profond.data.augment transform per batch.
@@ -18,7 +18,7 @@ def fit(model, train: tuple[np.ndarray, np.ndarray], val=None, *, epochs: int, l
     seed_everything(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
     learner = TorchLearner(model, loss_fn, optimizer, device="cpu", task=task, augment=augment)
-    trainer = Trainer(epochs, batch_size, seed=seed, eval_train=eval_train)
+    trainer = Trainer(epochs, batch_size, seed=seed, eval_train=eval_train, callbacks=callbacks)
     history = trainer.fit(learner, train, val)
     return learner, history
 

@@ -1,0 +1,49 @@
+"""Energy (kWh) and CO2-equivalent (kg) of a training run, measured by CodeCarbon's
+OfflineEmissionsTracker: no network, no files. On a CPU without RAPL access CodeCarbon falls back
+to an estimate from the processor's TDP, so the figures are estimates, not meter readings.
+"""
+
+import importlib.util
+import os
+
+from profond.train.callbacks import Callback
+
+COUNTRY_ENV = "PROFOND_CARBON_COUNTRY"
+
+
+class EmissionsMeter(Callback):
+    """Trainer callback: tracks from on_train_begin to on_train_end; `summary()` gives
+    {"energy_kwh", "co2e_kg", "carbon_country"}; `country`: ISO 3166 alpha-3 (its grid mix)."""
+
+    def __init__(self, country: str | None = None):
+        self.country = country or os.environ.get(COUNTRY_ENV, "FRA")
+        self.tracker = None
+        self.energy_kwh = self.co2e_kg = None
+
+    def on_train_begin(self) -> None:
+        import logging
+
+        from codecarbon import OfflineEmissionsTracker
+
+        # its import-time logger speaks before log_level applies
+        logging.getLogger("codecarbon").setLevel(logging.ERROR)
+        self.tracker = OfflineEmissionsTracker(country_iso_code=self.country, log_level="error",
+                                               save_to_file=False, measure_power_secs=1)
+        self.tracker.start()
+
+    def on_train_end(self) -> None:
+        if self.tracker is None:
+            return
+        self.co2e_kg = float(self.tracker.stop() or 0.0)
+        data = self.tracker.final_emissions_data
+        self.energy_kwh = float(data.energy_consumed) if data is not None else 0.0
+        self.tracker = None
+
+    def summary(self) -> dict:
+        return {"energy_kwh": self.energy_kwh, "co2e_kg": self.co2e_kg,
+                "carbon_country": self.country}
+
+
+def emissions_meters() -> list[EmissionsMeter]:
+    """[EmissionsMeter()] when codecarbon is installed (the `carbon` extra), else []."""
+    return [EmissionsMeter()] if importlib.util.find_spec("codecarbon") else []
