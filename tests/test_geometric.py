@@ -137,7 +137,7 @@ def test_bad_arguments_name_themselves():
         make_mesh("box", rng, noise=-1)
     with pytest.raises(ValueError, match="n_train: expected an integer >= 1; got 0"):
         load_shapes(n_train=0)
-    with pytest.raises(ValueError, match="max_vertices: expected an integer >= 102; got 50"):
+    with pytest.raises(ValueError, match="max_vertices: expected an integer >= 128; got 50"):
         shape_arrays(6, max_vertices=50)
     with pytest.raises(ValueError, match="resolution: expected an integer >= 2; got 1"):
         voxelize(make_mesh("box", rng), 1)

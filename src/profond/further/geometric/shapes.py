@@ -13,11 +13,11 @@ from trimesh import creation
 from profond.checks import check_choice, check_int, check_positive
 
 SHAPES = ("box", "sphere", "cylinder", "cone", "torus", "capsule")
-MAX_PRIMITIVE_VERTICES = 102  # the most vertices `primitive` makes (a capsule, count 9 or 10)
+MAX_PRIMITIVE_VERTICES = 128  # the most vertices `primitive` makes (a 16 x 8 torus)
 
 
 def primitive(kind: str, rng: np.random.Generator) -> trimesh.Trimesh:
-    """An axis-aligned primitive with random proportions and tessellation (28-102 vertices)."""
+    """An axis-aligned primitive with random proportions and tessellation (26-128 vertices)."""
     check_choice("kind", kind, SHAPES)
     u = rng.uniform
     if kind == "box":
