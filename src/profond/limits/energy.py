@@ -27,21 +27,30 @@ class EmissionsMeter(Callback):
 
         # its import-time logger speaks before log_level applies
         logging.getLogger("codecarbon").setLevel(logging.ERROR)
+        # codecarbon >= 3 names outputs (none: no CSV); 2.x only knows save_to_file
+        outputs = ({"output_methods": []} if _has_output_methods(OfflineEmissionsTracker)
+                   else {"save_to_file": False})
         self.tracker = OfflineEmissionsTracker(country_iso_code=self.country, log_level="error",
-                                               save_to_file=False, measure_power_secs=1)
+                                               measure_power_secs=1, **outputs)
         self.tracker.start()
 
     def on_train_end(self) -> None:
         if self.tracker is None:
             return
         self.co2e_kg = float(self.tracker.stop() or 0.0)
-        data = self.tracker.final_emissions_data
+        data = getattr(self.tracker, "final_emissions_data", None)
         self.energy_kwh = float(data.energy_consumed) if data is not None else 0.0
         self.tracker = None
 
     def summary(self) -> dict:
         return {"energy_kwh": self.energy_kwh, "co2e_kg": self.co2e_kg,
                 "carbon_country": self.country}
+
+
+def _has_output_methods(tracker_cls) -> bool:
+    import inspect
+
+    return "output_methods" in inspect.signature(tracker_cls).parameters
 
 
 def emissions_meters() -> list[EmissionsMeter]:
