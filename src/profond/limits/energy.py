@@ -22,6 +22,7 @@ class EmissionsMeter(Callback):
 
     def on_train_begin(self) -> None:
         import logging
+        import warnings
 
         from codecarbon import OfflineEmissionsTracker
 
@@ -30,8 +31,11 @@ class EmissionsMeter(Callback):
         # codecarbon >= 3 names outputs (none: no CSV); 2.x only knows save_to_file
         outputs = ({"output_methods": []} if _has_output_methods(OfflineEmissionsTracker)
                    else {"save_to_file": False})
-        self.tracker = OfflineEmissionsTracker(country_iso_code=self.country, log_level="error",
-                                               measure_power_secs=1, **outputs)
+        with warnings.catch_warnings():  # codecarbon 3 warns about its own save_to_* defaults
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.tracker = OfflineEmissionsTracker(country_iso_code=self.country,
+                                                   log_level="error", measure_power_secs=1,
+                                                   **outputs)
         self.tracker.start()
 
     def on_train_end(self) -> None:
