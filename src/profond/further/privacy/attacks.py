@@ -14,7 +14,7 @@ from profond.checks import check_int
 
 
 def per_example_loss(model: nn.Module, X, y, batch_size: int = 1024) -> np.ndarray:
-    """ℓ_i = CE(f(x_i), y_i): X (N, ...), y (N,) -> (N,) float64, in eval mode, without gradients."""
+    """ℓ_i = CE(f(x_i), y_i): X (N, ...), y (N,) -> (N,) float64, in eval mode, no gradients."""
     device = next(model.parameters()).device
     X, y = torch.as_tensor(X, device=device), torch.as_tensor(y, device=device)
     was_training = model.training
@@ -50,14 +50,28 @@ def shared_gradient(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list[
 
 
 def gradient_inversion(model: nn.Module, target_grads: list[torch.Tensor], input_shape,
-                       num_classes: int, steps: int = 100, seed: int = 0):
+                       num_classes: int, steps: int = 100, seed: int = 0, restarts: int = 3):
     """(x', y') = argmin ‖∇_θ CE(f(x'), softmax(y')) - ∇_θ‖²: DLG, optimised with L-BFGS.
 
     Rebuilds a batch of one example: input (1, *input_shape) and soft label (1, num_classes) from
-    the shared gradient. Returns (x', label probabilities, history of the matching loss per step).
+    the shared gradient. L-BFGS can stall in a local minimum, so up to `restarts` random starts
+    (seeds seed, seed + 1, ...) are tried until one matches (loss < 1e-6). Returns the best
+    (x', label probabilities) and its matching loss before each step and after the last.
     Mirrors the DLG reference code (github.com/mit-han-lab/dlg).
     """
     check_int("steps", steps, minimum=1)
+    check_int("restarts", restarts, minimum=1)
+    best = None
+    for attempt in range(restarts):
+        result = _invert_once(model, target_grads, input_shape, num_classes, steps, seed + attempt)
+        if best is None or min(result[2]) < min(best[2]):
+            best = result
+        if min(best[2]) < 1e-6:
+            break
+    return best
+
+
+def _invert_once(model, target_grads, input_shape, num_classes: int, steps: int, seed: int):
     gen = torch.Generator().manual_seed(seed)
     x = torch.rand((1, *input_shape), generator=gen).requires_grad_(True)
     label = torch.randn((1, num_classes), generator=gen).requires_grad_(True)
@@ -74,6 +88,12 @@ def gradient_inversion(model: nn.Module, target_grads: list[torch.Tensor], input
         match.backward()
         return match
 
-    for _ in range(steps):
-        history.append(optimizer.step(closure).item())
-    return x.detach(), label.detach().softmax(1), history
+    best = (float("inf"), x, label)
+    for _ in range(steps + 1):
+        current = (x.detach().clone(), label.detach().clone())
+        # L-BFGS can overshoot: keep the dummy whose gradient matched best
+        loss = (optimizer.step(closure) if len(history) < steps else closure()).item()
+        history.append(loss)
+        if loss < best[0]:
+            best = (loss, *current)
+    return best[1], best[2].softmax(1), history
