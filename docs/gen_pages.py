@@ -1,0 +1,141 @@
+"""Generate the reference pages at build time (run by mkdocs-gen-files, see mkdocs.yml).
+
+- `reference/cli.md`: every command and sub-command of the typer app, with arguments and options;
+- `reference/api/<module>.md`: one page per public module of profond (docstrings, read statically
+  by griffe through mkdocstrings: nothing here imports torch);
+- `reference/experiments.md`: every registered experiment, one `## name` heading each.
+"""
+
+import ast
+from pathlib import Path
+
+import click
+import mkdocs_gen_files
+import typer
+
+from profond.cli import app
+from profond.experiments.registry import EXPERIMENTS
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+# The CLI modules are documented by reference/cli.md (their docstrings are the commands' help).
+NOT_API = ("profond.cli",)
+
+
+def public_modules() -> list[str]:
+    """Dotted names of the public modules under src/profond: no `_private` part, no __main__."""
+    names = []
+    for path in sorted((SRC / "profond").rglob("*.py")):
+        parts = list(path.relative_to(SRC).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        if any(part.startswith("_") for part in parts):
+            continue
+        name = ".".join(parts)
+        if not any(name == skip or name.startswith(skip + ".") for skip in NOT_API):
+            names.append(name)
+    return names
+
+
+def module_docstring(module: str) -> str:
+    path = SRC / Path(*module.split("."))
+    path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    return ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+
+
+def api_page(module: str) -> str:
+    return f"::: {module}\n"
+
+
+def cli_page() -> str:
+    root = typer.main.get_command(app)
+    lines = ["# Command line", "",
+             "Generated from the typer app (`profond.cli`): every command and sub-command,",
+             "with its arguments and options. `profond COMMAND --help` prints the same.", ""]
+    lines += _command(root, ["profond"], level=2)
+    return "\n".join(lines) + "\n"
+
+
+def _command(command: click.Command, path: list[str], level: int) -> list[str]:
+    usage = " ".join(path + [_usage(p) for p in command.params if _usage(p)])
+    lines = [f"{'#' * min(level, 6)} `{' '.join(path)}`", ""]
+    if level > 2 or not isinstance(command, click.Group):
+        lines += ["```", usage + (" [OPTIONS]" if _options(command) else ""), "```", ""]
+    if command.help:
+        lines += [_help(command.help), ""]
+    arguments = [p for p in command.params if isinstance(p, click.Argument)]
+    if arguments:
+        lines += ["| Argument | Help |", "| --- | --- |"]
+        lines += [f"| `{p.human_readable_name}` | {_cell(getattr(p, 'help', '') or '')} |"
+                  for p in arguments]
+        lines.append("")
+    options = _options(command)
+    if options:
+        lines += ["| Option | Help | Default |", "| --- | --- | --- |"]
+        lines += [_option_row(p) for p in options]
+        lines.append("")
+    if isinstance(command, click.Group):
+        for name in sorted(command.commands):
+            lines += _command(command.commands[name], path + [name], level + 1)
+    return lines
+
+
+def _usage(param: click.Parameter) -> str:
+    if isinstance(param, click.Argument):
+        name = param.human_readable_name
+        return name if param.required else f"[{name}]"
+    return ""
+
+
+def _options(command: click.Command) -> list[click.Option]:
+    return [p for p in command.params if isinstance(p, click.Option) and not p.hidden]
+
+
+def _option_row(option: click.Option) -> str:
+    names = ", ".join(f"`{name}`" for name in option.opts + option.secondary_opts)
+    if not option.is_flag and option.type.name not in ("boolean",):
+        names += f" *{option.type.name.upper()}*"
+    default = option.default
+    if option.is_flag and option.secondary_opts:
+        default = option.opts[0] if default else option.secondary_opts[0]
+    shown = "" if default is None or default == () or callable(default) else f"`{default}`"
+    if option.required:
+        shown = "required"
+    return f"| {names} | {_cell(option.help or '')} | {shown} |"
+
+
+def _help(text: str) -> str:
+    return "\n".join(line.strip() for line in text.replace("\b", "").splitlines())
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def experiments_page() -> str:
+    lines = ["# Experiments", "",
+             "Every experiment of the registry (`profond.experiments.registry.EXPERIMENTS`): one",
+             "course table or claim, reproduced by one command. `--quick` runs the reduced budget",
+             "CI uses; `--json` prints one JSON object last; `profond experiment show NAME` prints",
+             "the last result.", ""]
+    for name, (module, description) in EXPERIMENTS.items():
+        lines += [f"## {name}", "", f"*{description}*", "",
+                  "```bash", f"profond experiment run {name} [--quick] [--seed S] [--json]", "```",
+                  ""]
+        doc = module_docstring(module)
+        if doc:
+            lines += [doc, ""]
+        lines += [f"Code: [`{module}`][{module}].", ""]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    with mkdocs_gen_files.open("reference/cli.md", "w") as out:
+        out.write(cli_page())
+    with mkdocs_gen_files.open("reference/experiments.md", "w") as out:
+        out.write(experiments_page())
+    for module in public_modules():
+        with mkdocs_gen_files.open(f"reference/api/{module}.md", "w") as out:
+            out.write(api_page(module))
+
+
+main()

@@ -1,0 +1,91 @@
+"""mkdocs hook: expand the folder entries of `nav` (those ending in "/") from the pages that exist.
+
+A folder lists its index (index.md or README.md) first, then the pages its index links to, in the
+order of the links, then the others by name; `reference/api/` is grouped by subpackage. A fixed
+page that does not exist (yet) is left out with an info line; tests/test_docs_links.py checks that
+every nav target exists, so a missing page still fails CI.
+"""
+
+import logging
+import posixpath
+import re
+
+from mkdocs.plugins import event_priority
+
+log = logging.getLogger("mkdocs.hooks.nav")
+INDEXES = ("index.md", "README.md")
+LINK = re.compile(r"\]\(([^)#\s]+\.md)")
+API = "reference/api/"
+
+
+@event_priority(-100)  # after gen-files has added the generated pages
+def on_files(files, config):
+    pages = {f.src_uri: f for f in files.documentation_pages()}
+    config["nav"] = _expand(config["nav"], pages)
+    return files
+
+
+def _expand(items, pages):
+    out = []
+    for item in items:
+        title, target = next(iter(item.items())) if isinstance(item, dict) else (None, item)
+        if isinstance(target, list):
+            out.append({title: _expand(target, pages)})
+        elif target.endswith("/"):
+            entries = _api(pages) if target == API else _folder(target, pages)
+            if entries:
+                out.append({title: entries} if title else entries)
+            else:
+                log.info("nav: folder %s has no pages yet; left out", target)
+        elif target in pages or "://" in target:
+            out.append(item)
+        else:
+            log.info("nav: %s does not exist yet; left out", target)
+    return out
+
+
+def _folder(folder, pages):
+    inside = sorted(p for p in pages if p.startswith(folder) and "/" not in p[len(folder):])
+    index = next((folder + name for name in INDEXES if folder + name in pages), None)
+    linked = []
+    if index:
+        text = pages[index].content_string
+        for link in LINK.findall(text):
+            path = posixpath.normpath(posixpath.join(folder, link))
+            if path in inside and path != index and path not in linked:
+                linked.append(path)
+    rest = [p for p in inside if p != index and p not in linked]
+    return ([index] if index else []) + linked + rest
+
+
+def _api(pages):
+    groups: dict[str, list] = {}
+    for path in sorted(p for p in pages if p.startswith(API)):
+        module = path[len(API):].removesuffix(".md")
+        group = ".".join(module.split(".")[:2])
+        groups.setdefault(group, []).append({module: path})
+    return [entries[0] if len(entries) == 1 else {group: entries}
+            for group, entries in groups.items()]
+
+
+AUTOREF = re.compile(r'<autoref (?P<attrs>[^>]*)>(?P<title>.*?)</autoref>', flags=re.DOTALL)
+IDENTIFIER = re.compile(r'identifier="([^"]*)"')
+
+
+def on_page_content(html, page, config, files):
+    """Docstrings are written for `help()`: `P[s][a]` there is indexing, not a cross-reference.
+
+    On generated reference pages, a would-be reference whose target is not a dotted path is put
+    back as the text it was; dotted ones (`[Conv2d][profond.scratch.nn.Conv2d]`) stay checked.
+    """
+    if not page.file.src_uri.startswith("reference/"):
+        return html
+
+    def restore(match):
+        found = IDENTIFIER.search(match["attrs"])
+        identifier = found.group(1) if found else ""
+        if "." in identifier:
+            return match.group(0)
+        return f"[{match['title']}][{identifier}]"
+
+    return AUTOREF.sub(restore, html)
