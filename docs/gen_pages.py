@@ -9,7 +9,6 @@
 import ast
 from pathlib import Path
 
-import click
 import mkdocs_gen_files
 import typer
 
@@ -55,17 +54,19 @@ def cli_page() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _command(command: click.Command, path: list[str], level: int) -> list[str]:
+def _command(command, path: list[str], level: int) -> list[str]:
+    """One heading per command; typer's objects (its own click, lately) are read by duck typing."""
     usage = " ".join(path + [_usage(p) for p in command.params if _usage(p)])
     lines = [f"{'#' * min(level, 6)} `{' '.join(path)}`", ""]
-    if level > 2 or not isinstance(command, click.Group):
-        lines += ["```", usage + (" [OPTIONS]" if _options(command) else ""), "```", ""]
+    if _is_group(command):
+        usage += " COMMAND"
+    lines += ["```", usage + (" [OPTIONS]" if _options(command) else ""), "```", ""]
     if command.help:
         lines += [_help(command.help), ""]
-    arguments = [p for p in command.params if isinstance(p, click.Argument)]
+    arguments = [p for p in command.params if p.param_type_name == "argument"]
     if arguments:
         lines += ["| Argument | Help |", "| --- | --- |"]
-        lines += [f"| `{p.human_readable_name}` | {_cell(getattr(p, 'help', '') or '')} |"
+        lines += [f"| `{p.name.upper()}` | {_cell(getattr(p, 'help', '') or '')} |"
                   for p in arguments]
         lines.append("")
     options = _options(command)
@@ -73,27 +74,31 @@ def _command(command: click.Command, path: list[str], level: int) -> list[str]:
         lines += ["| Option | Help | Default |", "| --- | --- | --- |"]
         lines += [_option_row(p) for p in options]
         lines.append("")
-    if isinstance(command, click.Group):
+    if _is_group(command):
         for name in sorted(command.commands):
             lines += _command(command.commands[name], path + [name], level + 1)
     return lines
 
 
-def _usage(param: click.Parameter) -> str:
-    if isinstance(param, click.Argument):
-        name = param.human_readable_name
+def _is_group(command) -> bool:
+    return hasattr(command, "commands")
+
+
+def _usage(param) -> str:
+    if param.param_type_name == "argument":
+        name = param.name.upper()
         return name if param.required else f"[{name}]"
     return ""
 
 
-def _options(command: click.Command) -> list[click.Option]:
-    return [p for p in command.params if isinstance(p, click.Option) and not p.hidden]
+def _options(command) -> list:
+    return [p for p in command.params if p.param_type_name == "option" and not p.hidden]
 
 
-def _option_row(option: click.Option) -> str:
+def _option_row(option) -> str:
     names = ", ".join(f"`{name}`" for name in option.opts + option.secondary_opts)
-    if not option.is_flag and option.type.name not in ("boolean",):
-        names += f" *{option.type.name.upper()}*"
+    if not option.is_flag:
+        names += f" *{_type_name(option)}*"
     default = option.default
     if option.is_flag and option.secondary_opts:
         default = option.opts[0] if default else option.secondary_opts[0]
@@ -103,12 +108,28 @@ def _option_row(option: click.Option) -> str:
     return f"| {names} | {_cell(option.help or '')} | {shown} |"
 
 
+def _type_name(param) -> str:
+    if getattr(param, "metavar", None):
+        return param.metavar
+    if hasattr(param, "type"):
+        return param.type.name.upper()
+    annotation = param.type_descriptor.annotation
+    return getattr(annotation, "__name__", str(annotation)).upper()
+
+
 def _help(text: str) -> str:
-    return "\n".join(line.strip() for line in text.replace("\b", "").splitlines())
+    return _escape("\n".join(line.strip() for line in text.replace("\b", "").splitlines()))
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    return _escape(" ".join(text.split())).replace("|", "\\|")
+
+
+def _escape(text: str) -> str:
+    """Help text is plain: `<run_id>` outside backticks must not become an HTML tag."""
+    parts = text.split("`")
+    parts[::2] = [part.replace("<", "&lt;").replace(">", "&gt;") for part in parts[::2]]
+    return "`".join(parts)
 
 
 def experiments_page() -> str:
