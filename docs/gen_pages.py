@@ -9,7 +9,6 @@
 import ast
 from pathlib import Path
 
-import mkdocs_gen_files
 import typer
 
 from profond.cli import app
@@ -18,6 +17,9 @@ from profond.experiments.registry import EXPERIMENTS
 SRC = Path(__file__).resolve().parents[1] / "src"
 # The CLI modules are documented by reference/cli.md (their docstrings are the commands' help).
 NOT_API = ("profond.cli",)
+CLI_PAGE, EXPERIMENTS_PAGE = "reference/cli.md", "reference/experiments.md"
+API_DIR = "reference/api/"
+GENERATED = (CLI_PAGE, EXPERIMENTS_PAGE, API_DIR)
 
 
 def public_modules() -> list[str]:
@@ -136,8 +138,8 @@ def experiments_page() -> str:
     lines = ["# Experiments", "",
              "Every experiment of the registry (`profond.experiments.registry.EXPERIMENTS`): one",
              "course table or claim, reproduced by one command. `--quick` runs the reduced budget",
-             "CI uses; `--json` prints one JSON object last; `profond experiment show NAME` prints",
-             "the last result.", ""]
+             "CI uses; `--json` prints one JSON object last. Each run writes `result.json` and",
+             "its figures into `runs/experiments/NAME-TIME/` (`--out DIR` to choose).", ""]
     for name, (module, description) in EXPERIMENTS.items():
         lines += [f"## {name}", "", f"*{description}*", "",
                   "```bash", f"profond experiment run {name} [--quick] [--seed S] [--json]", "```",
@@ -150,13 +152,17 @@ def experiments_page() -> str:
 
 
 def main() -> None:
-    with mkdocs_gen_files.open("reference/cli.md", "w") as out:
+    import mkdocs_gen_files  # only at build time: tests import this file without mkdocs
+
+    with mkdocs_gen_files.open(CLI_PAGE, "w") as out:
         out.write(cli_page())
-    with mkdocs_gen_files.open("reference/experiments.md", "w") as out:
+    with mkdocs_gen_files.open(EXPERIMENTS_PAGE, "w") as out:
         out.write(experiments_page())
     for module in public_modules():
-        with mkdocs_gen_files.open(f"reference/api/{module}.md", "w") as out:
+        with mkdocs_gen_files.open(f"{API_DIR}{module}.md", "w") as out:
             out.write(api_page(module))
 
 
-main()
+# mkdocs-gen-files runs this file with runpy.run_path; tests import it as a module.
+if __name__ in ("__main__", "<run_path>"):
+    main()
