@@ -7,6 +7,7 @@
 """
 
 import ast
+import re
 from pathlib import Path
 
 import typer
@@ -15,6 +16,7 @@ from profond.cli import app
 from profond.experiments.registry import EXPERIMENTS
 
 SRC = Path(__file__).resolve().parents[1] / "src"
+RESULTS = Path(__file__).resolve().parent / "results.md"
 # The CLI modules are documented by reference/cli.md (their docstrings are the commands' help).
 NOT_API = ("profond.cli",)
 CLI_PAGE, EXPERIMENTS_PAGE = "reference/cli.md", "reference/experiments.md"
@@ -45,6 +47,19 @@ def module_docstring(module: str) -> str:
 
 def api_page(module: str) -> str:
     return f"::: {module}\n"
+
+
+def api_index(modules: list[str]) -> str:
+    """The API's front page: every module with the first line of its docstring."""
+    lines = ["# API reference", "",
+             "Generated from the docstrings of the public modules of `src/profond/`. A package's",
+             "page also shows what it re-exports, so `profond.scratch.nn.Conv2d` and",
+             "`profond.scratch.nn.conv.Conv2d` both lead to the class.", "",
+             "| Module | Summary |", "| --- | --- |"]
+    for module in modules:
+        summary = _cell(module_docstring(module).split("\n\n")[0])
+        lines.append(f"| [`{module}`]({module}.md) | {summary} |")
+    return "\n".join(lines) + "\n"
 
 
 def cli_page() -> str:
@@ -140,6 +155,7 @@ def experiments_page() -> str:
              "course table or claim, reproduced by one command. `--quick` runs the reduced budget",
              "CI uses; `--json` prints one JSON object last. Each run writes `result.json` and",
              "its figures into `runs/experiments/NAME-TIME/` (`--out DIR` to choose).", ""]
+    measured = measured_experiments()
     for name, (module, description) in EXPERIMENTS.items():
         lines += [f"## {name}", "", f"*{description}*", "",
                   "```bash", f"profond experiment run {name} [--quick] [--seed S] [--json]", "```",
@@ -147,8 +163,15 @@ def experiments_page() -> str:
         doc = module_docstring(module)
         if doc:
             lines += [doc, ""]
-        lines += [f"Code: [`{module}`][{module}].", ""]
+        link = f" Measured: [results](../results.md#{name})." if name in measured else ""
+        lines += [f"Code: [`{module}`][{module}].{link}", ""]
     return "\n".join(lines) + "\n"
+
+
+def measured_experiments() -> set[str]:
+    """The experiments that docs/results.md has a heading for (its anchor is the name)."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    return set(re.findall(r"^#+ ([\w-]+)\s*$", text, flags=re.M)) & set(EXPERIMENTS)
 
 
 def main() -> None:
@@ -158,7 +181,10 @@ def main() -> None:
         out.write(cli_page())
     with mkdocs_gen_files.open(EXPERIMENTS_PAGE, "w") as out:
         out.write(experiments_page())
-    for module in public_modules():
+    modules = public_modules()
+    with mkdocs_gen_files.open(f"{API_DIR}index.md", "w") as out:
+        out.write(api_index(modules))
+    for module in modules:
         with mkdocs_gen_files.open(f"{API_DIR}{module}.md", "w") as out:
             out.write(api_page(module))
 

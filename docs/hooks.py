@@ -59,12 +59,13 @@ def _folder(folder, pages):
 
 
 def _api(pages):
-    groups: dict[str, list] = {}
-    for path in sorted(p for p in pages if p.startswith(API)):
+    index = API + "index.md"
+    groups: dict[str, list] = {"": [index]} if index in pages else {}
+    for path in sorted(p for p in pages if p.startswith(API) and p != index):
         module = path[len(API):].removesuffix(".md")
         group = ".".join(module.split(".")[:2])
         groups.setdefault(group, []).append({module: path})
-    return [entries[0] if len(entries) == 1 else {group: entries}
+    return [entries[0] if len(entries) == 1 or not group else {group: entries}
             for group, entries in groups.items()]
 
 
