@@ -91,12 +91,12 @@ def _(answer):
         expected = _step(w, x, t, eta)
         if np.allclose(got, expected):
             continue
+        if np.allclose(got, w - (expected - w)):
+            raise AssertionError("Le signe de la mise à jour est inversé : ΔW = η X (t − y).")
         if w @ x == 0:
             raise AssertionError(
                 f"Pour w = {w.tolist()}, x = {x.tolist()}, t = {t} : w·x = 0. Relisez la diapo : "
                 "y = 1 seulement si w·x > 0 (strictement).")
-        if np.allclose(got, w - (expected - w)):
-            raise AssertionError("Le signe de la mise à jour est inversé : ΔW = η X (t − y).")
         raise AssertionError(
             f"Pour w = {w.tolist()}, x = {x.tolist()}, t = {t}, η = {eta}, vos poids sont "
             f"{got.tolist()}. Calculez d'abord y, puis ΔW = η X (t − y) ; n'oubliez pas η.")
