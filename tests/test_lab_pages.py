@@ -200,7 +200,9 @@ def test_fewshot_new_class_changes_the_prediction_and_caps(trained, ws):
     ask(ws, {"type": "fewshot_add", "label": "zero", "bitmap": r})
     after = ask(ws, {"type": "fewshot_predict", "bitmap": r})
     assert before["labels"] == ["one", "other"] and after["labels"][-1] == "zero"
-    assert np.argmax(after["mean"]) == 2 and after["distances"][2] == pytest.approx(0, abs=1e-9)
+    # the same bitmap lands on its own prototype (float32 embeddings: zero up to rounding)
+    assert np.argmax(after["mean"]) == 2
+    assert after["distances"][2] < 1e-4 * min(after["distances"][:2])
     for i in range(7):
         ask(ws, {"type": "fewshot_add", "label": f"c{i}", "bitmap": v})
     assert ask(ws, {"type": "fewshot_add", "label": "11th", "bitmap": v})["field"] == "label"

@@ -91,7 +91,8 @@ def test_space_plays_and_pauses(page, lab_url):
     page.wait_for_function(
         "document.querySelector('[data-testid=epoch]').textContent !== '000,000'")
     page.keyboard.press(" ")
-    expect(page.locator("body")).not_to_have_class(re.compile("playing"))
+    # the pause is one round trip behind frames already in flight; a loaded CI machine needs > 5 s
+    expect(page.locator("body")).not_to_have_class(re.compile("playing"), timeout=20_000)
 
 
 def test_clicking_a_bias_edits_it(page, lab_url):
