@@ -144,9 +144,10 @@ def _order_models(P: int):
 
     from profond.further.geometric.models import PointNet
 
-    torch.manual_seed(0)
-    invariant = PointNet(4, widths=(8, 16), input_transform=True).eval()
-    ordered = nn.Sequential(nn.Flatten(), nn.Linear(P * 3, 4)).eval()
+    with torch.random.fork_rng():  # leaves the student's global generator as it was
+        torch.manual_seed(0)
+        invariant = PointNet(4, widths=(8, 16), input_transform=True).eval()
+        ordered = nn.Sequential(nn.Flatten(), nn.Linear(P * 3, 4)).eval()
     return invariant, ordered
 
 

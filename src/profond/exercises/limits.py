@@ -163,7 +163,8 @@ def _prune_reference(W: np.ndarray, sparsity: float) -> np.ndarray:
     import torch
     from torch.nn.utils import prune
 
-    layer = torch.nn.Linear(W.shape[1], W.shape[0])
+    with torch.random.fork_rng():  # leaves the student's global generator as it was
+        layer = torch.nn.Linear(W.shape[1], W.shape[0])
     with torch.no_grad():
         layer.weight.copy_(torch.from_numpy(W))
     prune.l1_unstructured(layer, "weight", amount=sparsity)
