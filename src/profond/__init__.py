@@ -1,3 +1,3 @@
-"""profond: a deep-learning course lab (white-box NumPy engine, PyTorch path, browser lab, experiments)."""
+"""profond: a deep-learning course lab (white-box NumPy engine, PyTorch path, lab, experiments)."""
 
 __version__ = "0.1.0"

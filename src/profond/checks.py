@@ -27,7 +27,8 @@ def check_range(name: str, value: float, low: float, high: float) -> float:
     return value
 
 
-def check_int(name: str, value: Any, *, minimum: int | None = None, maximum: int | None = None) -> int:
+def check_int(name: str, value: Any, *, minimum: int | None = None,
+              maximum: int | None = None) -> int:
     in_range = (minimum is None or value >= minimum) if isinstance(value, int) else False
     in_range = in_range and (maximum is None or value <= maximum)
     if isinstance(value, bool) or not isinstance(value, int) or not in_range:

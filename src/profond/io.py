@@ -35,7 +35,8 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
 
 
 def atomic_write_json(path: str | Path, obj: Any) -> Path:
-    return atomic_write_text(path, json.dumps(obj, indent=2, sort_keys=True, default=_jsonable) + "\n")
+    text = json.dumps(obj, indent=2, sort_keys=True, default=_jsonable)
+    return atomic_write_text(path, text + "\n")
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,5 +1,6 @@
 """The `profond` command. Sub-command modules import only typer and rich at the top level:
-heavy libraries (torch, matplotlib, sklearn) load inside the commands, so `profond --help` stays fast.
+heavy libraries (torch, matplotlib, sklearn) load inside the commands, so `profond --help` stays
+fast.
 """
 
 import typer

@@ -1,4 +1,4 @@
-"""Console output shared by the sub-commands: rich tables, the trailing JSON object, clean errors."""
+"""Console output shared by the sub-commands: rich tables, the trailing JSON object, errors."""
 
 import json
 import sys
@@ -18,12 +18,14 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
-def rows_table(rows: Sequence[dict], title: str = "", columns: Iterable[str] | None = None) -> Table:
+def rows_table(rows: Sequence[dict], title: str = "",
+               columns: Iterable[str] | None = None) -> Table:
     """A rich table from a list of dicts; floats are shown with 4 significant digits."""
     columns = list(columns or (rows[0].keys() if rows else []))
     table = Table(title=title or None, show_lines=False)
     for col in columns:
-        table.add_column(str(col), justify="right" if rows and _is_number(rows[0].get(col)) else "left")
+        numeric = bool(rows) and _is_number(rows[0].get(col))
+        table.add_column(str(col), justify="right" if numeric else "left")
     for row in rows:
         table.add_row(*(_fmt(row.get(col, "")) for col in columns))
     return table

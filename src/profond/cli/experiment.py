@@ -23,7 +23,8 @@ def run(
     name: str = typer.Argument(..., help="Experiment name (see `profond experiment list`)."),
     quick: bool = typer.Option(False, "--quick", help="A reduced budget, as CI runs it."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
-    out: Path = typer.Option(None, "--out", help="Output folder (default runs/experiments/NAME-TIME)."),
+    out: Path = typer.Option(None, "--out",
+                             help="Output folder (default runs/experiments/NAME-TIME)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object last on stdout."),
 ) -> None:
     """Run one experiment: prints its table, writes result.json and its figures."""

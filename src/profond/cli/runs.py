@@ -77,10 +77,9 @@ def plot(run_ids: Annotated[list[str], typer.Argument(help="One or more run ids.
 
 
 def _plot_curves(curves: dict, metric: str, path: Path) -> Path:
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     from profond.io import atomic_write
 

@@ -11,10 +11,9 @@ PLAYGROUND_COLOURS = ("#f59322", "#0877bd")
 
 def plot_dataset(ds: Dataset, out: str | Path) -> Path:
     """Draw `ds` (its training part) into the PNG `out` and return its path."""
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     X = ds.X_train
     if X.ndim == 4:

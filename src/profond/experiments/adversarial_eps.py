@@ -75,10 +75,9 @@ def train_digits(data, epochs: int, seed: int, learner_cls=None, **options):
 
 
 def _plot_curve(rows: list[dict], path: Path) -> Path:
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     eps = [r["eps"] for r in rows]
@@ -93,10 +92,9 @@ def _plot_curve(rows: list[dict], path: Path) -> Path:
 
 def _plot_panda(model, data, path: Path):
     """Original | + ε × sign(∇) | = adversarial, as on the slide; returns (path, the facts)."""
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
     import torch
 
     from profond.further.adversarial import fgsm, input_gradient

@@ -56,10 +56,9 @@ def _referee(agent, side: int, opponent: str) -> dict:
 
 def _plot(history: list[dict], path: Path) -> Path:
     """Value, policy and total loss per iteration of self-play and training."""
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     its = [r["iteration"] for r in history]
     fig, ax = plt.subplots(figsize=(6, 4))

@@ -105,10 +105,9 @@ class CharLMLearner(TorchLearner):
 
 
 def _plot(rows: list[dict], entropy: float, path: Path) -> Path:
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     epochs = [r["epoch"] for r in rows]
     fig, ax = plt.subplots(figsize=(6, 3.6))

@@ -119,10 +119,9 @@ def _arm(arm: str, train, test, steps: int, seed: int, run_id: str, store) -> fl
 
 def _plot(rows: list[dict], path: Path) -> Path:
     """Test accuracy against training examples per class, one line per arm."""
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     from profond.io import atomic_write
 

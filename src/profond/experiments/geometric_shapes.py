@@ -75,10 +75,9 @@ def _train(rep: str, data, budget: dict, seed: int) -> dict:
 
 def _plot(data: dict, rows: list[dict], path: Path) -> Path:
     """One example per class in each representation (rows), and the accuracy bars."""
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
     import numpy as np
 
     from profond.io import atomic_write

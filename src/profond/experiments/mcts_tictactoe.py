@@ -54,10 +54,9 @@ def _match(opponent: str, side: int, n_simulations: int, n_games: int,
 
 def _plot(rows: list[dict], path: Path) -> Path:
     """Non-loss rate (wins + draws) against the simulation budget, one line per matchup."""
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(6, 4))
     for opponent in dict.fromkeys(r["opponent"] for r in rows):

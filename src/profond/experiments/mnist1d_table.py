@@ -93,10 +93,9 @@ def _train(name: str, data, seed: int, steps: int):
 
 
 def _plot(results: dict, path: Path) -> Path:
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     names = list(results)
     x = np.arange(len(names))

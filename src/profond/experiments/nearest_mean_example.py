@@ -42,10 +42,9 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 def _plot(X, y, means, distances, path: Path) -> Path:
     """The examples, the class means (large), x (black star) and its distance to each mean."""
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(5, 5))
     for name, colour in COLOURS.items():

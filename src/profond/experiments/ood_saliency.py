@@ -63,10 +63,9 @@ def _ood_sets(n: int, seed: int) -> dict[str, np.ndarray]:
 
 
 def _saliency_figure(digits, epochs: int, seed: int, path: Path) -> Path:
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     from profond.limits.ood import grad_cam, vanilla_saliency
     from profond.limits.training import fit

@@ -79,10 +79,9 @@ def _mlp_rows(n: int, epochs: int, widths, seed: int) -> tuple[list[dict], dict]
 
 
 def _poly_plot(x, t, fits: dict, path: Path) -> Path:
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
     import numpy as np
 
     from profond.limits.polyfit import polyval
@@ -102,10 +101,9 @@ def _poly_plot(x, t, fits: dict, path: Path) -> Path:
 
 
 def _curves_plot(curves: dict, path: Path) -> Path:
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for k, (name, (epochs, acc, val_acc)) in enumerate(curves.items()):

@@ -43,10 +43,9 @@ def _row(step) -> dict:
 
 def _plot(w: list[float], path: Path) -> Path:
     """The four OR inputs coloured by t, and the region where w0 + w1 x1 + w2 x2 > 0 (y = 1)."""
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     grid = np.linspace(-0.5, 1.5, 201)
     x1, x2 = np.meshgrid(grid, grid)

@@ -80,10 +80,9 @@ def _arm(eps: float, data, members, non_members, epochs: int, seed: int) -> dict
 
 
 def _plot(rows: list[dict], path: Path) -> Path:
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     from profond.io import atomic_write
 

@@ -7,10 +7,9 @@ import numpy as np
 
 
 def _pyplot():
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     return plt
 

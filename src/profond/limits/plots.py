@@ -6,10 +6,9 @@ from pathlib import Path
 def line_plot(path: Path, curves: dict[str, tuple], *, xlabel: str, ylabel: str, title: str,
               logx: bool = False, hline: float | None = None) -> Path:
     """One line per label: curves[label] = (x values, y values)."""
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(6, 4))
     for label, (xs, ys) in curves.items():

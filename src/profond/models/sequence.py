@@ -118,10 +118,9 @@ def attention_maps(model: TransformerClassifier, x: torch.Tensor) -> list[torch.
 def plot_attention(maps: list[torch.Tensor], path, title: str = ""):
     """A PNG grid, one layer per row and one head per column, of the maps of ONE example:
     `maps` as attention_maps returns them for an input batch of one. Returns the path."""
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     from profond.io import atomic_write
 

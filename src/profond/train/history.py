@@ -35,10 +35,9 @@ class History:
 
     def plot(self, path: str | Path) -> Path:
         """Write the learning curves (loss, and accuracy when recorded) against epochs as a PNG."""
-        import matplotlib
+        from profond.plotting import pyplot
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        plt = pyplot()
 
         from profond.io import atomic_write
 

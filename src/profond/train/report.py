@@ -20,10 +20,9 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> 
 
 def plot_confusion_matrix(matrix: np.ndarray, classes: list[str], path: str | Path) -> Path:
     """The matrix as a PNG: rows are true classes, columns predictions, counts in the cells."""
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     n = len(matrix)
     fig, ax = plt.subplots(figsize=(1.0 + 0.45 * n, 0.8 + 0.45 * n))

@@ -16,10 +16,9 @@ def plot_activations(model, x: np.ndarray, path: str | Path,
     x: one example without the batch axis, e.g. (40,) or (1, 8, 8). 2-D maps (C, H, W) are drawn
     one image per channel; 1-D maps (C, L) as a channels × positions heat map; vectors as a strip.
     """
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     model.eval()
     layers = model.activations(np.asarray(x, dtype=np.float32)[None])

@@ -19,10 +19,9 @@ def plot_filters(model, path: str | Path) -> Path:
     W (F, C, KH, KW): C = 3 is drawn in colour, otherwise the channels' mean in a diverging map
     centred at 0; W (F, C, K): one stem plot per filter and channel.
     """
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     W = first_conv_weight(model)
     n_filters = W.shape[0]

@@ -22,10 +22,9 @@ def plot_returns(curves: dict[str, tuple], path: str | Path, *, title: str = "",
     """One line per curve, label -> (x, returns), faint raw values under their moving average;
     `checks` (label -> (x, mean greedy return)) as markers; `target`: the level that counts as
     solved."""
-    import matplotlib
+    from profond.plotting import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(7, 4))
     for i, (label, (x, returns)) in enumerate(curves.items()):
