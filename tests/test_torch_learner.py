@@ -173,3 +173,13 @@ def test_auto_device_and_bad_task():
     with pytest.raises(ValueError, match=r"task: expected one of .*; got 'ranking'"):
         TorchLearner(torch.nn.Linear(2, 2), None, torch.optim.SGD([torch.zeros(1)], lr=1),
                      "cpu", task="ranking")
+
+
+def test_seed_everything_seeds_the_scratch_engine_too():
+    from profond.scratch import nn as snn
+
+    seed_everything(5)
+    a = snn.Linear(4, 3).weight.data.copy()
+    snn.Linear(4, 3)  # moves the engine's generator on
+    seed_everything(5)
+    assert np.array_equal(snn.Linear(4, 3).weight.data, a)

@@ -19,10 +19,14 @@ TASKS = ("classification", "regression")
 
 
 def seed_everything(seed: int, deterministic: bool = False) -> None:
-    """Seed Python, NumPy and torch (every device); optionally ask for deterministic kernels."""
+    """Seed Python, NumPy, the scratch engine and torch (every device); optionally ask for
+    deterministic kernels."""
+    from profond.scratch.rng import manual_seed
+
     random.seed(seed)
     # The legacy global generator is what third-party code (and old course notebooks) draw from.
     np.random.seed(seed % 2**32)  # noqa: NPY002
+    manual_seed(seed % 2**32)  # scratch layers initialise from the engine's own generator
     torch.manual_seed(seed)
     if deterministic:
         torch.backends.cudnn.benchmark = False
