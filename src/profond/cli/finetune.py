@@ -4,7 +4,6 @@ The run's weights load from the runs store (offline); the head is replaced for t
 training goes through `profond train`'s path (the one Trainer, a run in the store, test once).
 """
 
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -61,7 +60,9 @@ def finetune(
                                        backbone_lr_mult, input_shape=dataset.input_shape)
     except (ValueError, OSError) as exc:  # OSError: a dataset that could not be downloaded
         fail(str(exc))
-    run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-finetune-{pretrained['model']}-{data}-s{seed}"
+    from profond.train.runs import new_run_id
+
+    run_id = new_run_id("finetune", pretrained["model"], data, f"s{seed}")
     run = RunStore().create({**pretrained, **options, "from": source}, run_id, folder=out)
     final, history = fit_and_test(learner, splits, epochs, batch_size, seed, run, callbacks)
     final = {"run_id": run.id, **final, "from": source, "mode": mode, "data": data,

@@ -1,7 +1,6 @@
 """`profond rl train cartpole|frozenlake`: train an agent, print its evaluation, write its reward
 curve (PNG), one rendered episode (GIF) and the agent itself (safetensors + JSON)."""
 
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -43,8 +42,9 @@ def train(
             fail(f"{name}: expected an integer >= 1; got {value}")
     if out is None:
         from profond.paths import runs_dir
+        from profond.train.runs import new_run_id
 
-        out = runs_dir() / "rl" / f"{env}-{agent}-{time.strftime('%Y%m%d-%H%M%S')}"
+        out = runs_dir() / "rl" / new_run_id(env, agent)
     out.mkdir(parents=True, exist_ok=True)
     if env == "cartpole":
         summary = _train_cartpole(agent, steps, seed, out)

@@ -125,7 +125,9 @@ def train(
     if ctx is not None and ctx.rank:  # rank 0 alone records, prints and writes
         return distributed.follow(learner, splits, epochs, batch_size, seed, run)
     if run is None:
-        run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{model}-{data}-{engine}-s{seed}"
+        from profond.train.runs import new_run_id
+
+        run_id = new_run_id(model, data, engine, f"s{seed}")
         run = _store().create(options, run_id, folder=out)
     final, history = fit_and_test(learner, splits, epochs, batch_size, seed, run)
     final = {"run_id": run.id, **final, "engine": engine, "model": model, "data": data}

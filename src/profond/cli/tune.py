@@ -55,7 +55,9 @@ def tune(
     from profond.data import load
 
     dataset = load(data)
-    tune_id = f"{time.strftime('%Y%m%d-%H%M%S')}-tune-{model}-{data}-s{seed}"
+    from profond.train.runs import new_run_id
+
+    tune_id = new_run_id("tune", model, data, f"s{seed}")
     with _progress(len(options)) as on_done:
         trials_done = search_trials(dataset, options, workers, tune_id, on_done=on_done)
     summary = report(trials_done, list(space), dataset.task, tune_id, search)

@@ -5,12 +5,12 @@ The registry maps names to module paths so `profond experiment list` imports non
 """
 
 import importlib
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from profond.io import atomic_write_json
 from profond.paths import runs_dir
+from profond.train.runs import new_run_id
 
 EXPERIMENTS: dict[str, tuple[str, str]] = {
     # name: (module, one-line description)
@@ -81,7 +81,7 @@ def run_experiment(name: str, *, quick: bool = False, seed: int = 0,
     """
     module_name, _ = _entry(name)
     if out_dir is None:
-        out_dir = runs_dir() / "experiments" / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
+        out_dir = runs_dir() / "experiments" / new_run_id(name)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     module = importlib.import_module(module_name)

@@ -48,7 +48,7 @@ class RunStore:
     def create(self, config: dict, run_id: str | None = None,
                folder: str | Path | None = None) -> "Run":
         """A new run with status "running": its folder (default `<root>/<id>`), config.json, row."""
-        run_id = run_id or _new_id(config.get("model", "run"))
+        run_id = run_id or new_run_id(config.get("model", "run"))
         folder = Path(folder).resolve() if folder is not None else self.root / run_id
         folder.mkdir(parents=True, exist_ok=folder != self.root / run_id)
         atomic_write_json(folder / "config.json", config)
@@ -163,8 +163,11 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def _new_id(model: str) -> str:
-    return f"{time.strftime('%Y%m%d-%H%M%S')}-{model}-{secrets.token_hex(2)}"
+def new_run_id(*parts) -> str:
+    """`<time>-<parts joined by ->-<4 hex>`: readable, sorted by time, and unique even for two runs
+    started in the same second with the same settings."""
+    name = "-".join(str(p) for p in parts)
+    return f"{time.strftime('%Y%m%d-%H%M%S')}-{name}-{secrets.token_hex(2)}"
 
 
 class RunRecorder(Callback):
