@@ -46,3 +46,40 @@ def test_notebook_runs(path, tmp_path, monkeypatch):
     client.execute()
     errors = [o for c in _code_cells(nb) for o in c.outputs if o.get("output_type") == "error"]
     assert not errors, json.dumps(errors)[:2000]
+
+
+def _run_install_cell(monkeypatch, cwd, source=None):
+    """Run INSTALL_CELL as IPython would, with profond 'missing' and %pip recorded, not run."""
+    ipython = pytest.importorskip("IPython.core.inputtransformer2")
+    import importlib.util
+
+    code = ipython.TransformerManager().transform_cell(INSTALL_CELL)
+    calls, namespace = [], {}
+
+    class Shell:  # IPython expands {names} of the user namespace in a magic's line
+        def run_line_magic(self, name, line):
+            calls.append((name, line.format(**namespace)))
+
+    monkeypatch.chdir(cwd)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    if source is None:
+        monkeypatch.delenv("PROFOND_SOURCE", raising=False)
+    else:
+        monkeypatch.setenv("PROFOND_SOURCE", source)
+    namespace["get_ipython"] = Shell
+    exec(code, namespace)
+    return calls
+
+
+def test_install_cell_installs_from_the_clone_or_the_given_source(monkeypatch):
+    repo = Path(__file__).parents[1]
+    calls = _run_install_cell(monkeypatch, repo / "notebooks")
+    assert calls == [("pip", f'install -q "profond[all] @ {repo.resolve().as_uri()}"')]
+    calls = _run_install_cell(monkeypatch, repo / "notebooks", "git+https://example.org/p.git")
+    assert calls == [("pip", 'install -q "profond[all] @ git+https://example.org/p.git"')]
+
+
+def test_install_cell_without_a_source_says_what_to_do(monkeypatch, tmp_path):
+    (tmp_path / "nb").mkdir()
+    with pytest.raises(RuntimeError, match="PROFOND_SOURCE est vide"):
+        _run_install_cell(monkeypatch, tmp_path / "nb")

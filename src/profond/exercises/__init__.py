@@ -26,14 +26,21 @@ __all__ = ["INSTALL_CELL", "Exercise", "budget", "check", "exercise", "exercises
 #: The first code cell of every notebook: installs profond where it is missing (Colab).
 INSTALL_CELL = """\
 # Installation : rien à faire si profond est déjà installé ; sinon (Colab), on l'installe.
-# Dans Colab, mettez dans PROFOND_SOURCE l'adresse du dépôt donnée par votre enseignant
-# (par exemple « git+https://… ») ; par défaut, le dossier parent de ce notebook.
+# Dans Colab, donnez d'abord l'adresse du dépôt fournie par votre enseignant, par exemple :
+#   os.environ["PROFOND_SOURCE"] = "git+https://…"
+# Sans PROFOND_SOURCE, on installe depuis le dossier parent de ce notebook (le dépôt cloné).
 import importlib.util
 import os
 import pathlib
 
 if importlib.util.find_spec("profond") is None:
-    source = os.environ.get("PROFOND_SOURCE") or pathlib.Path("..").resolve().as_uri()
+    source = os.environ.get("PROFOND_SOURCE")
+    if not source:
+        depot = pathlib.Path("..").resolve()
+        if not (depot / "pyproject.toml").exists():
+            raise RuntimeError("profond n'est pas installé et PROFOND_SOURCE est vide : mettez-y "
+                               "l'adresse du dépôt (voir le commentaire ci-dessus), puis relancez.")
+        source = depot.as_uri()
     %pip install -q "profond[all] @ {source}"
 """
 
