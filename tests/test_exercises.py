@@ -20,6 +20,13 @@ def test_solution_passes_and_wrong_answer_fails(ex, capsys):
     assert str(info.value).strip(), f"{ex.name}: a wrong answer must come with a hint"
 
 
+@pytest.mark.parametrize("ex", [e for e in ALL if e.function], ids=lambda e: e.name)
+def test_a_function_exercise_names_the_function_it_wants(ex):
+    assert callable(ex.solution())
+    with pytest.raises(AssertionError, match=r"Attendu une fonction .*reçu int"):
+        check(ex.name, 3)
+
+
 @pytest.mark.parametrize("ex", ALL[:1], ids=lambda e: e.name)
 def test_unanswered_exercise_waits(ex, capsys):
     assert check(ex.name, ...) is False

@@ -21,7 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["INSTALL_CELL", "Exercise", "budget", "check", "exercise", "exercises", "quick"]
+import numpy as np
+
+__all__ = ["INSTALL_CELL", "Exercise", "budget", "call_answer", "check", "exercise", "exercises",
+           "quick"]
 
 #: The first code cell of every notebook: installs profond where it is missing (Colab).
 INSTALL_CELL = """\
@@ -58,23 +61,50 @@ class Exercise:
     verify: Callable[[Any], None]
     solution: Callable[[], Any]
     wrong: Callable[[], Any]
+    function: str | None = None
 
 
 _REGISTRY: dict[str, Exercise] = {}
 
 
-def exercise(name: str, prompt: str, *, solution: Callable[[], Any], wrong: Callable[[], Any]):
-    """Register ``verify`` as the check of exercise ``name`` ("part.short_name")."""
+def exercise(name: str, prompt: str, *, solution: Callable[[], Any], wrong: Callable[[], Any],
+             function: str | None = None):
+    """Register ``verify`` as the check of exercise ``name`` ("part.short_name").
+
+    ``function`` (e.g. ``"pooling(H)"``): the answer must be a function, and the check says so
+    before calling ``verify``.
+    """
     if name.count(".") != 1:
         raise ValueError(f"name: expected 'part.short_name', got {name!r}")
 
     def register(verify: Callable[[Any], None]) -> Callable[[Any], None]:
         if name in _REGISTRY:
             raise ValueError(f"name: exercise {name!r} is already registered")
-        _REGISTRY[name] = Exercise(name, prompt, verify, solution, wrong)
+
+        def checked(answer: Any) -> None:
+            if function is not None and not callable(answer):
+                raise AssertionError(
+                    f"Attendu une fonction {function}, reçu {type(answer).__name__}.")
+            verify(answer)
+
+        _REGISTRY[name] = Exercise(name, prompt, checked, solution, wrong, function)
         return verify
 
     return register
+
+
+def call_answer(answer: Callable, *args, what: str,
+                hint: str = "Vérifiez les formes des tableaux.") -> np.ndarray:
+    """``answer(*args)`` (array arguments copied) as a float64 array; a crash or a missing
+    ``return`` becomes a French hint rather than a traceback."""
+    try:
+        out = answer(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
+    except Exception as exc:  # the student's code: any error is a hint
+        raise AssertionError(f"Votre fonction {what} a levé {type(exc).__name__} : {exc}. "
+                             f"{hint}") from exc
+    assert out is not None and out is not ..., (
+        f"Votre fonction {what} ne renvoie rien : terminez-la par « return ... » avec le résultat.")
+    return np.asarray(out, dtype=np.float64)
 
 
 def _load(name: str) -> Exercise:

@@ -41,10 +41,9 @@ def _size_wrong():
 @exercise("cnn.output_size",
           "Écrivez taille_sortie(dim_in, kernel_size, stride=1, padding=0) : la taille de la "
           "sortie d'une convolution le long d'un axe.",
-          solution=_size_solution, wrong=_size_wrong)
+          solution=_size_solution, wrong=_size_wrong,
+          function="taille_sortie(dim_in, kernel_size, stride, padding)")
 def _(answer):
-    assert callable(answer), (
-        "Attendu une fonction taille_sortie(dim_in, kernel_size, stride, padding).")
     for d, k, s, p in _size_cases():
         got = answer(d, k, s, p)
         assert isinstance(got, int | float | np.integer | np.floating), (
@@ -105,9 +104,9 @@ def _conv_wrong():
 @exercise("cnn.conv1d",
           "Écrivez conv1d_main(x, w, b, stride, padding) : la sortie d'un neurone de convolution "
           "1-D (un canal, un noyau) à chaque position.",
-          solution=_conv_solution, wrong=_conv_wrong)
+          solution=_conv_solution, wrong=_conv_wrong,
+          function="conv1d_main(x, w, b, stride, padding)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction conv1d_main(x, w, b, stride, padding)."
     for x, w, b, stride, padding in _conv_cases():
         want = _conv_reference(x, w, b, stride, padding)
         got = np.asarray(answer(x.copy(), w.copy(), b, stride, padding), dtype=float)
@@ -156,9 +155,9 @@ def _grad_wrong():
 @exercise("cnn.kernel_grad",
           "Écrivez grad_noyau(x, dout, K) : le gradient ∂L/∂w du noyau partagé d'une convolution "
           "1-D (stride 1, sans padding), sachant dout = ∂L/∂sortie.",
-          solution=_grad_solution, wrong=_grad_wrong)
+          solution=_grad_solution, wrong=_grad_wrong,
+          function="grad_noyau(x, dout, K)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction grad_noyau(x, dout, K)."
     for x, dout, K in _grad_cases():
         want = _grad_reference(x, dout, K)
         got = np.asarray(answer(x.copy(), dout.copy(), K), dtype=float)
@@ -212,9 +211,9 @@ def _pool_wrong():
 @exercise("cnn.maxpool_backward",
           "Écrivez max_pool_arriere(x, dout, k) : le gradient dx d'un max-pooling 1-D de "
           "taille k et de pas k, sachant dout = ∂L/∂sortie.",
-          solution=_pool_solution, wrong=_pool_wrong)
+          solution=_pool_solution, wrong=_pool_wrong,
+          function="max_pool_arriere(x, dout, k)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction max_pool_arriere(x, dout, k)."
     for x, dout, k in _pool_cases():
         want = _pool_reference(x, dout, k)
         got = np.asarray(answer(x.copy(), dout.copy(), k), dtype=float)

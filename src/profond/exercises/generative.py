@@ -8,20 +8,7 @@ discriminator's loss as two binary cross-entropies; profond's versions are compa
 
 import numpy as np
 
-from profond.exercises import exercise
-
-
-def _call(answer, *args, what: str):
-    """answer(*args) as a float64 array (arguments copied); a crash becomes a hint."""
-    assert callable(answer), f"Attendu une fonction {what}, reçu {type(answer).__name__}."
-    try:
-        out = answer(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
-    except Exception as exc:  # the student's code: any error is a hint
-        raise AssertionError(f"Votre fonction {what} a levé {type(exc).__name__} : {exc}. "
-                             "Vérifiez les formes des tableaux.") from exc
-    assert out is not None and out is not ..., (
-        f"Votre fonction {what} ne renvoie rien : terminez-la par « return ... » avec le résultat.")
-    return np.asarray(out, dtype=np.float64)
+from profond.exercises import call_answer, exercise
 
 
 def _gaussians(seed: int):
@@ -56,7 +43,8 @@ def _kl_wrong():
 @exercise("generative.kl",
           "Écrivez kl_gaussienne(mu, logvar) : KL(N(μ, diag σ²) ‖ N(0, I)) pour chaque exemple, "
           "avec logvar = log σ² ; mu, logvar (N, K) -> (N,) en nats.",
-          solution=_kl_solution, wrong=_kl_wrong)
+          solution=_kl_solution, wrong=_kl_wrong,
+          function="kl_gaussienne")
 def _(answer):
     import torch
 
@@ -67,7 +55,7 @@ def _(answer):
         np.testing.assert_allclose(
             kl_divergence(torch.from_numpy(mu), torch.from_numpy(logvar)).numpy(), expected,
             rtol=1e-10)
-        out = _call(answer, mu, logvar, what="kl_gaussienne")
+        out = call_answer(answer, mu, logvar, what="kl_gaussienne")
         if out.shape == mu.shape:
             raise AssertionError(f"Attendu une KL par exemple, forme {expected.shape} : sommez "
                                  f"sur les K dimensions du latent (reçu {out.shape}).")
@@ -82,7 +70,7 @@ def _(answer):
             raise AssertionError("Pas encore : logvar vaut log σ², pas σ ; σ² = exp(logvar).")
         raise AssertionError("Pas encore : vérifiez chaque terme de ½ Σ_k (μ_k² + σ_k² − "
                              "log σ_k² − 1) ; une KL est toujours ≥ 0, nulle pour μ = 0, σ = 1.")
-    zero = _call(answer, np.zeros((2, 3)), np.zeros((2, 3)), what="kl_gaussienne")
+    zero = call_answer(answer, np.zeros((2, 3)), np.zeros((2, 3)), what="kl_gaussienne")
     assert np.allclose(zero, 0), "Pas encore : la KL de N(0, I) à elle-même doit valoir 0."
 
 
@@ -103,7 +91,8 @@ def _reparam_wrong():
 @exercise("generative.reparam",
           "Écrivez reparametrise(mu, logvar, eps) : l'astuce de reparamétrisation z = μ + σ ⊙ ε "
           "avec logvar = log σ² et le bruit ε ~ N(0, I) donné ; toutes les formes (N, K).",
-          solution=_reparam_solution, wrong=_reparam_wrong)
+          solution=_reparam_solution, wrong=_reparam_wrong,
+          function="reparametrise")
 def _(answer):
     import torch
 
@@ -116,7 +105,7 @@ def _(answer):
         torch.manual_seed(seed)
         expected = reparameterize(torch.from_numpy(mu), torch.from_numpy(logvar)).numpy()
         np.testing.assert_allclose(mu + np.sqrt(np.exp(logvar)) * eps, expected, rtol=1e-10)
-        out = _call(answer, mu, logvar, eps, what="reparametrise")
+        out = call_answer(answer, mu, logvar, eps, what="reparametrise")
         assert out.shape == mu.shape, f"Attendu la forme de mu {mu.shape}, reçu {out.shape}."
         if np.allclose(out, expected, rtol=1e-7, atol=1e-10):
             continue
@@ -155,11 +144,12 @@ def _masked_fraction_of_profond(p: float, n: int) -> float:
           "Écrivez bruit_masquant(x, p, rng) : une copie de x où chaque valeur est mise à 0 "
           "avec la probabilité p, indépendamment, les autres inchangées (rng : "
           "np.random.Generator).",
-          solution=_masking_solution, wrong=_masking_wrong)
+          solution=_masking_solution, wrong=_masking_wrong,
+          function="bruit_masquant")
 def _(answer):
     x = np.random.default_rng(1).uniform(0.1, 1.0, size=(400, 100))
     for p in (0.1, 0.5, 0.8):
-        out = _call(answer, x, p, np.random.default_rng(int(10 * p)), what="bruit_masquant")
+        out = call_answer(answer, x, p, np.random.default_rng(int(10 * p)), what="bruit_masquant")
         assert out.shape == x.shape, f"Attendu la forme de x {x.shape}, reçu {out.shape}."
         kept = out != 0
         assert np.array_equal(out[kept], x[kept]), (
@@ -173,11 +163,11 @@ def _(answer):
             f"{p:.0%} en moyenne (tirez un uniforme par valeur et comparez-le à p).")
         # profond's torch masking_noise must obey the same statistics, or this check is wrong
         assert abs(_masked_fraction_of_profond(p, n) - p) < tolerance
-    rows = _call(answer, x, 0.5, np.random.default_rng(3), what="bruit_masquant") == 0
+    rows = call_answer(answer, x, 0.5, np.random.default_rng(3), what="bruit_masquant") == 0
     assert not np.all(rows == rows[:1]), (
         "Pas encore : chaque exemple doit avoir son propre masque (un tirage par valeur, pas un "
         "seul masque partagé).")
-    assert np.array_equal(_call(answer, x, 0.0, np.random.default_rng(0),
+    assert np.array_equal(call_answer(answer, x, 0.0, np.random.default_rng(0),
                                 what="bruit_masquant"), x), "Avec p = 0, x doit être inchangé."
 
 
@@ -199,7 +189,8 @@ def _d_loss_wrong():
           "Écrivez perte_discriminateur(d_reel, d_faux) : la perte que D MINIMISE, "
           "L_D = −(moyenne log D(x) + moyenne log(1 − D(G(z)))), à partir des probabilités "
           "D(x) (N,) et D(G(z)) (M,).",
-          solution=_d_loss_solution, wrong=_d_loss_wrong)
+          solution=_d_loss_solution, wrong=_d_loss_wrong,
+          function="perte_discriminateur")
 def _(answer):
     import torch
     from torch.nn.functional import binary_cross_entropy
@@ -215,7 +206,7 @@ def _(answer):
                     + binary_cross_entropy(fake_t, torch.zeros(m, dtype=torch.float64))).item()
         logit = torch.log(real_t / (1 - real_t)), torch.log(fake_t / (1 - fake_t))
         np.testing.assert_allclose(discriminator_loss(*logit).item(), expected, rtol=1e-10)
-        out = _call(answer, d_real, d_fake, what="perte_discriminateur")
+        out = call_answer(answer, d_real, d_fake, what="perte_discriminateur")
         assert out.size == 1, f"Attendu un nombre (la perte moyenne), reçu la forme {out.shape}."
         value = float(out)
         if np.isclose(value, expected):

@@ -46,9 +46,9 @@ def _fresh_clouds(rng: np.random.Generator):
 @exercise("geometric.voxeliser",
           "Écrivez voxeliser(points, resolution) : la grille booléenne (R, R, R) sur [-1, 1]^3 "
           "où un voxel est plein si au moins un point y tombe.",
-          solution=_voxel_solution, wrong=_voxel_wrong)
+          solution=_voxel_solution, wrong=_voxel_wrong,
+          function="voxeliser(points, resolution)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction voxeliser(points, resolution)."
     rng = np.random.default_rng(7)
     for resolution in (2, 5, 16):
         for points in _fresh_clouds(rng):
@@ -93,9 +93,9 @@ def _pooling_wrong():
 @exercise("geometric.pooling",
           "Écrivez pooling(H) : H de forme (N, P, C) (C caractéristiques pour chacun des P "
           "points) → (N, C), sans dépendre de l'ordre des points.",
-          solution=_pooling_solution, wrong=_pooling_wrong)
+          solution=_pooling_solution, wrong=_pooling_wrong,
+          function="pooling(H)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction pooling(H)."
     rng = np.random.default_rng(3)
     for N, P, C in ((2, 5, 3), (4, 17, 8), (1, 64, 2)):
         H = rng.normal(size=(N, P, C))
@@ -154,11 +154,11 @@ def _order_models(P: int):
 @exercise("geometric.ecart_permutation",
           "Écrivez ecart_permutation(model, X) : l'écart max |model(X) - model(X mélangé)| où "
           "l'on mélange l'ordre des P points de chaque nuage X (N, P, 3).",
-          solution=_order_solution, wrong=_order_wrong)
+          solution=_order_solution, wrong=_order_wrong,
+          function="ecart_permutation(model, X)")
 def _(answer):
     import torch
 
-    assert callable(answer), "Attendu une fonction ecart_permutation(model, X)."
     P = 32
     invariant, ordered = _order_models(P)
     X = torch.rand(6, P, 3, generator=torch.Generator().manual_seed(5)) * 2 - 1

@@ -37,9 +37,9 @@ def _poly_wrong():
 @exercise("limits.erreurs_polynome",
           "Écrivez erreurs_polynome(x, t, x_test, t_test, degre) : ajustez un polynôme de ce "
           "degré aux moindres carrés sur (x, t) et renvoyez (E_RMS apprentissage, E_RMS test).",
-          solution=_poly_solution, wrong=_poly_wrong)
+          solution=_poly_solution, wrong=_poly_wrong,
+          function="erreurs_polynome(x, t, x_test, t_test, degre)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction erreurs_polynome(x, t, x_test, t_test, degre)."
     rng = np.random.default_rng(21)
     x = np.sort(rng.uniform(0, 1, 10))
     t = np.cos(2 * np.pi * x) + 0.25 * rng.standard_normal(10)
@@ -84,9 +84,9 @@ def _chance_wrong():
 @exercise("limits.hasard",
           "Écrivez precision_hasard(k, top=1) : la précision attendue d'un classifieur qui "
           "répond au hasard (uniformément) sur k classes équilibrées, en top-1 ou en top-n.",
-          solution=_chance_solution, wrong=_chance_wrong)
+          solution=_chance_solution, wrong=_chance_wrong,
+          function="precision_hasard(k, top=1)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction precision_hasard(k, top=1)."
     for k, top in ((2, 1), (10, 1), (10, 5), (1000, 1), (1000, 5), (3, 5)):
         out = answer(k, top=top)
         assert out is not None, "Votre fonction ne renvoie rien : terminez par un « return »."
@@ -129,9 +129,9 @@ def _gap_wrong():
 @exercise("limits.ecart_groupes",
           "Écrivez ecart_precision(y_true, y_pred, groupes) : la précision de chaque sous-groupe, "
           "puis l'écart entre la meilleure et la pire (une fraction).",
-          solution=_gap_solution, wrong=_gap_wrong)
+          solution=_gap_solution, wrong=_gap_wrong,
+          function="ecart_precision(y_true, y_pred, groupes)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction ecart_precision(y_true, y_pred, groupes)."
     rng = np.random.default_rng(5)
     cases = []
     for names, sizes, errors in ((("a", "b"), (300, 40), (0.05, 0.3)),
@@ -194,9 +194,9 @@ def _prune_wrong():
 @exercise("limits.elagage",
           "Écrivez elaguer(W, taux) : une copie de la matrice W où la fraction `taux` des poids "
           "de plus petite valeur absolue est mise à 0 (élagage par magnitude).",
-          solution=_prune_solution, wrong=_prune_wrong)
+          solution=_prune_solution, wrong=_prune_wrong,
+          function="elaguer(W, taux)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction elaguer(W, taux)."
     rng = np.random.default_rng(9)
     for shape, sparsity in (((4, 5), 0.3), ((8, 16), 0.5), ((10, 7), 0.9), ((5, 5), 0.75),
                             ((3, 3), 0.0)):

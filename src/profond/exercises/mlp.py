@@ -51,9 +51,9 @@ def _hidden_cases(seed: int):
           "Écrivez delta_sortie(y, t) : le δ_k des neurones de sortie sigmoïdes pour "
           "E = ½ Σ (t − y)².",
           solution=lambda: lambda y, t: y * (1 - y) * (t - y),
-          wrong=lambda: lambda y, t: t - y)
+          wrong=lambda: lambda y, t: t - y,
+          function="delta_sortie(y, t)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction delta_sortie(y, t)."
     for y, t, expected in _output_cases(seed=3):
         got = np.asarray(answer(y.copy(), t.copy()), dtype=float)
         assert got.shape == y.shape, (
@@ -84,9 +84,9 @@ def _hidden_wrong():
 @exercise("mlp.hidden_delta",
           "Écrivez delta_cachee(y_cachee, W_sortie, delta_sortie) : le δ_j des neurones cachés "
           "(W_sortie a le biais en colonne 0).",
-          solution=_hidden_solution, wrong=_hidden_wrong)
+          solution=_hidden_solution, wrong=_hidden_wrong,
+          function="delta_cachee(y_cachee, W_sortie, delta_sortie)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction delta_cachee(y_cachee, W_sortie, delta_sortie)."
     for y_hidden, W_output, delta_out, expected in _hidden_cases(seed=5):
         try:
             got = np.asarray(answer(y_hidden.copy(), W_output.copy(), delta_out.copy()),
@@ -138,9 +138,9 @@ def _layer_wrong():
 @exercise("mlp.sigmoid_layer_backward",
           "Écrivez couche_sigmoide_backward(dout, x, W, b) -> (dx, dW, db) pour "
           "out = σ(x Wᵀ + b).",
-          solution=_layer_solution, wrong=_layer_wrong)
+          solution=_layer_solution, wrong=_layer_wrong,
+          function="couche_sigmoide_backward(dout, x, W, b)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction couche_sigmoide_backward(dout, x, W, b)."
     rng = np.random.default_rng(7)
     for N, D, M in ((1, 2, 1), (4, 3, 2), (5, 6, 3)):
         x, W, b = rng.normal(size=(N, D)), rng.normal(size=(M, D)), rng.normal(size=M)

@@ -72,9 +72,9 @@ def _update_wrong():
 @exercise("perceptron.update",
           "Écrivez mise_a_jour(w, x, t, eta) : la sortie y du perceptron puis les nouveaux poids "
           "w + η x (t − y) (x contient déjà x0 = 1).",
-          solution=_update_solution, wrong=_update_wrong)
+          solution=_update_solution, wrong=_update_wrong,
+          function="mise_a_jour(w, x, t, eta)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction mise_a_jour(w, x, t, eta)."
     rng = np.random.default_rng(12)
     cases = [(np.array([0.0, 1.0, 0.0]), np.array([1.0, 0.0, 0.0]), 0, 1.0),  # w·x = 0, t = 0
              (np.array([0.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0]), 1, 1.0),  # w·x = 0, t = 1

@@ -39,11 +39,11 @@ def _standardize_wrong():
 @exercise("practice.standardize",
           "Écrivez standardiser(X_train, X_autre) -> (Z_train, Z_autre) : (x − moyenne) / "
           "écart-type par colonne, statistiques calculées sur X_train seulement.",
-          solution=_standardize_solution, wrong=_standardize_wrong)
+          solution=_standardize_solution, wrong=_standardize_wrong,
+          function="standardiser(X_train, X_autre)")
 def _(answer):
     from profond.data.split import Standardizer
 
-    assert callable(answer), "Attendu une fonction standardiser(X_train, X_autre)."
     for seed in (1, 2, 3):
         X_train, X_other = _scaling_data(seed)
         mean, std = X_train.mean(axis=0), X_train.std(axis=0)
@@ -117,9 +117,9 @@ def _momentum_wrong():
 @exercise("practice.momentum_step",
           "Écrivez pas_sgd(w, g, v, lr, momentum, weight_decay) -> (w_nouveau, v_nouveau) : un "
           "pas de SGD avec inertie et pénalité L2, comme torch.optim.SGD.",
-          solution=_momentum_solution, wrong=_momentum_wrong)
+          solution=_momentum_solution, wrong=_momentum_wrong,
+          function="pas_sgd(w, g, v, lr, momentum, weight_decay)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction pas_sgd(w, g, v, lr, momentum, weight_decay)."
     rng = np.random.default_rng(21)
     for _ in range(5):
         w, g, v = (rng.normal(size=4) for _ in range(3))
@@ -178,9 +178,9 @@ def _choose_wrong():
 @exercise("practice.select_config",
           "Écrivez choisir(table) : l'indice de la configuration à retenir dans le tableau d'une "
           "recherche d'hyperparamètres.",
-          solution=_choose_solution, wrong=_choose_wrong)
+          solution=_choose_solution, wrong=_choose_wrong,
+          function="choisir(table) qui renvoie un indice")
 def _(answer):
-    assert callable(answer), "Attendu une fonction choisir(table) qui renvoie un indice."
     for seed in range(6):
         table = _table(seed)
         want = max(range(len(table)), key=lambda i: table[i]["val_acc"])

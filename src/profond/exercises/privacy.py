@@ -33,13 +33,13 @@ def _fgsm_wrong():
 
 @exercise("privacy.fgsm",
           "Écrivez mon_fgsm(model, X, y, eps) : x_adv = clip(x + ε · signe(∇_x L(f(x), y)), 0, 1).",
-          solution=_fgsm_solution, wrong=_fgsm_wrong)
+          solution=_fgsm_solution, wrong=_fgsm_wrong,
+          function="mon_fgsm(model, X, y, eps)")
 def _(answer):
     import torch
 
     from profond.further.adversarial import fgsm, input_gradient
 
-    assert callable(answer), "Attendu une fonction mon_fgsm(model, X, y, eps)."
     torch.manual_seed(0)
     model = torch.nn.Sequential(torch.nn.Linear(6, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
     X = torch.rand(16, 6, generator=torch.Generator().manual_seed(1))
@@ -96,9 +96,9 @@ def _dp_wrong():
 @exercise("privacy.clip_noise",
           "Écrivez gradient_prive(g, C, sigma, z) : chaque gradient g_i (lignes de g) ramené à "
           "une norme ≤ C, la somme, plus le bruit σ·C·z, divisée par le nombre d'exemples N.",
-          solution=_dp_solution, wrong=_dp_wrong)
+          solution=_dp_solution, wrong=_dp_wrong,
+          function="gradient_prive(g, C, sigma, z)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction gradient_prive(g, C, sigma, z)."
     rng = np.random.default_rng(11)
     for _ in range(8):
         n, d = int(rng.integers(2, 9)), int(rng.integers(2, 7))
@@ -140,9 +140,9 @@ def _laplace_wrong():
 @exercise("privacy.laplace_scale",
           "Écrivez echelle_laplace(sensibilite, epsilon) : l'échelle b du bruit de Laplace qui "
           "rend une requête de sensibilité Δ ε-différentiellement privée.",
-          solution=_laplace_solution, wrong=_laplace_wrong)
+          solution=_laplace_solution, wrong=_laplace_wrong,
+          function="echelle_laplace(sensibilite, epsilon)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction echelle_laplace(sensibilite, epsilon)."
     for delta, eps in ((1.0, 1.0), (1.0, 0.1), (2.0, 0.5), (5.0, 8.0), (0.25, 3.0)):
         out = answer(delta, eps)
         assert out is not None, "Votre fonction ne renvoie rien : terminez par un « return »."

@@ -53,10 +53,9 @@ def _q_cases():
 @exercise("rl.q_update",
           "Écrivez mise_a_jour_q(Q, s, a, r, s_suivant, termine, alpha, gamma) : la mise à jour "
           "du Q-learning sur la case Q[s, a], qui renvoie le tableau Q mis à jour.",
-          solution=_q_solution, wrong=_q_wrong)
+          solution=_q_solution, wrong=_q_wrong,
+          function="mise_a_jour_q(Q, s, a, r, s_suivant, termine, alpha, gamma)")
 def _(answer):
-    assert callable(answer), (
-        "Attendu une fonction mise_a_jour_q(Q, s, a, r, s_suivant, termine, alpha, gamma).")
     for Q, s, a, r, s_next, terminated, alpha, gamma in _q_cases():
         args = (s, a, r, s_next, terminated, alpha, gamma)
         out = answer(Q.copy(), *args)
@@ -115,9 +114,9 @@ def _returns_wrong():
 @exercise("rl.returns",
           "Écrivez rendements(recompenses, gamma) qui renvoie le tableau des G_t = R_t + γ G_{t+1} "
           "(avec G_T = 0) pour t = 0 … T−1.",
-          solution=_returns_solution, wrong=_returns_wrong)
+          solution=_returns_solution, wrong=_returns_wrong,
+          function="rendements(recompenses, gamma)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction rendements(recompenses, gamma)."
     rng = np.random.default_rng(3)
     cases = [([1.0, 1.0, 1.0], 0.5), ([0.0, 0.0, 1.0], 0.9), ([2.0], 0.99)]
     cases += [(rng.normal(size=int(rng.integers(2, 12))).round(2).tolist(),
@@ -161,9 +160,9 @@ def _ucb1_wrong():
 @exercise("rl.uct_score",
           "Écrivez score_uct(moyenne, n_enfant, n_parent, c) : le score UCB1 qu'UCT maximise "
           "pour choisir l'enfant à visiter.",
-          solution=_ucb1_solution, wrong=_ucb1_wrong)
+          solution=_ucb1_solution, wrong=_ucb1_wrong,
+          function="score_uct(moyenne, n_enfant, n_parent, c)")
 def _(answer):
-    assert callable(answer), "Attendu une fonction score_uct(moyenne, n_enfant, n_parent, c)."
     rng = np.random.default_rng(5)
     cases = [(0.5, 1, 2, math.sqrt(2)), (1.0, 10, 100, 1.0), (0.0, 3, 3, 0.0)]
     cases += [(float(rng.uniform()), int(n), int(n + rng.integers(1, 500)),

@@ -7,21 +7,9 @@ are compared with profond's own versions, so a check can never agree with a brok
 
 import numpy as np
 
-from profond.exercises import exercise
+from profond.exercises import call_answer, exercise
 
-
-def _call(answer, *args, what: str):
-    """answer(*args) as a float64 array; a crash becomes a hint instead of a traceback."""
-    assert callable(answer), f"Attendu une fonction {what}, reçu {type(answer).__name__}."
-    try:
-        out = answer(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
-    except Exception as exc:  # the student's code: any error is a hint
-        raise AssertionError(
-            f"Votre fonction {what} a levé {type(exc).__name__} : {exc}. Vérifiez les formes "
-            "et les transpositions (un produit matriciel se lit (N, D) @ (D, H)).") from exc
-    assert out is not None and out is not ..., (
-        f"Votre fonction {what} ne renvoie rien : terminez-la par « return ... » avec le résultat.")
-    return np.asarray(out, dtype=np.float64)
+_HINT = "Vérifiez les formes et les transpositions (un produit matriciel se lit (N, D) @ (D, H))."
 
 
 # --- one step of a tanh RNN cell -----------------------------------------------------------
@@ -60,7 +48,8 @@ def _rnn_wrong():
 @exercise("sequences.rnn_step",
           "Écrivez pas_rnn(x, h, W_ih, W_hh, b_ih, b_hh) : un pas de la cellule RNN (Elman), "
           "h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh), pour un lot x (N, D) et h (N, H).",
-          solution=_rnn_solution, wrong=_rnn_wrong)
+          solution=_rnn_solution, wrong=_rnn_wrong,
+          function="pas_rnn")
 def _(answer):
     from profond.scratch.functional import rnn_cell_forward
 
@@ -69,7 +58,7 @@ def _(answer):
         # the library's white-box cell must agree with torch, or the check itself is wrong
         np.testing.assert_allclose(rnn_cell_forward(x, h, W_ih, W_hh, b_ih, b_hh)[0], expected,
                                    atol=1e-10)
-        out = _call(answer, x, h, W_ih, W_hh, b_ih, b_hh, what="pas_rnn")
+        out = call_answer(answer, x, h, W_ih, W_hh, b_ih, b_hh, what="pas_rnn", hint=_HINT)
         assert out.shape == expected.shape, (
             f"Attendu h' de forme (N, H) = {expected.shape}, reçu {out.shape}.")
         if np.allclose(out, expected, atol=1e-8):
@@ -120,7 +109,8 @@ def _attention_wrong():
 @exercise("sequences.attention",
           "Écrivez attention(Q, K, V) en NumPy : softmax(Q Kᵀ / √d) V, la softmax sur l'axe des "
           "clés ; Q (..., L, d), K (..., S, d), V (..., S, d_v) -> (..., L, d_v).",
-          solution=_attention_solution, wrong=_attention_wrong)
+          solution=_attention_solution, wrong=_attention_wrong,
+          function="attention")
 def _(answer):
     import torch
 
@@ -131,7 +121,7 @@ def _(answer):
             *(torch.from_numpy(a) for a in (Q, K, V))).numpy()
         np.testing.assert_allclose(scaled_dot_product_attention_forward(Q, K, V)[0], expected,
                                    atol=1e-10)
-        out = _call(answer, Q, K, V, what="attention")
+        out = call_answer(answer, Q, K, V, what="attention", hint=_HINT)
         assert out.shape == expected.shape, (
             f"Q {Q.shape}, K {K.shape}, V {V.shape} : attendu une sortie de forme "
             f"{expected.shape}, reçu {out.shape}.")
@@ -167,7 +157,8 @@ def _temperature_wrong():
 @exercise("sequences.temperature",
           "Écrivez softmax_temperature(z, tau) en NumPy : p_i = exp(z_i / τ) / Σ_j exp(z_j / τ) "
           "sur le dernier axe, sans débordement pour de grands logits.",
-          solution=_temperature_solution, wrong=_temperature_wrong)
+          solution=_temperature_solution, wrong=_temperature_wrong,
+          function="softmax_temperature")
 def _(answer):
     import torch
 
@@ -179,7 +170,7 @@ def _(answer):
         expected = torch.softmax(torch.from_numpy(z) / tau, dim=-1).numpy()
         np.testing.assert_allclose(
             softmax_with_temperature(torch.from_numpy(z), tau).numpy(), expected, atol=1e-12)
-        out = _call(answer, z, tau, what="softmax_temperature")
+        out = call_answer(answer, z, tau, what="softmax_temperature", hint=_HINT)
         assert out.shape == z.shape, f"Attendu la forme de z {z.shape}, reçu {out.shape}."
         if np.allclose(out, expected, atol=1e-8):
             continue
@@ -192,7 +183,7 @@ def _(answer):
         raise AssertionError(f"Pas encore : pour τ = {tau}, vos probabilités diffèrent de "
                              "softmax(z / τ) ; vérifiez la somme (elle doit valoir 1).")
     big = np.array([1000.0, 999.0, 0.0])
-    out = _call(answer, big, 1.0, what="softmax_temperature")
+    out = call_answer(answer, big, 1.0, what="softmax_temperature", hint=_HINT)
     assert np.all(np.isfinite(out)), (
         "Pas encore : avec des logits de l'ordre de 1000, exp déborde (inf / inf = nan). "
         "Soustrayez le maximum de z / τ avant l'exponentielle : le résultat ne change pas.")
