@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from profond import scratch
 from profond.scratch import F, nn
-from profond.scratch.gradcheck import numerical_grad, numerical_grad_array, rel_error
+from profond.scratch.gradcheck import numerical_grad, numerical_grad_array
 
 SETTINGS = settings(max_examples=25, deadline=None)
 REDUCTIONS = ["mean", "sum", "none"]
@@ -32,7 +32,11 @@ def check_loss(ours, theirs, y_hat, y, y_torch, seed):
     ours(y_hat, y)
     grad = ours.backward(dloss)
     np.testing.assert_allclose(grad, y_hat_t.grad.numpy(), atol=1e-12)
-    assert rel_error(grad, numeric) < 1e-7
+    # A centred difference loses about machine-eps·|L|/ε to rounding whatever the gradient's size,
+    # so a gradient element near zero (hypothesis found 1.1e-6, off by 1.5e-11) is judged against
+    # that floor rather than relatively.
+    rounding = 10 * np.finfo(np.float64).eps * max(1.0, float(np.sum(np.abs(loss)))) / 1e-5
+    np.testing.assert_allclose(grad, numeric, rtol=1e-7, atol=rounding)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
