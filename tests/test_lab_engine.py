@@ -20,7 +20,7 @@ TORCH_ACT = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.S
 
 def _torch_twin(pg: Playground) -> torch.nn.Sequential:
     modules = []
-    for m in pg.net._modules:
+    for m in pg.model._modules:
         name = type(m).__name__
         if name == "Linear":
             lin = torch.nn.Linear(m.weight.shape[1], m.weight.shape[0]).double()
@@ -46,9 +46,9 @@ def test_one_step_matches_torch(changes):
     cfg = Config(**changes)
     pg = Playground(cfg, make_data(cfg, np.zeros((0, 3))), init_seed=3)
     twin = _torch_twin(pg)
-    order = np.random.Generator(np.random.PCG64())
-    order.bit_generator.state = pg.rng.bit_generator.state
-    perm = order.permutation(len(pg.F_train))
+    # the one Trainer's first epoch: its seeded generator shuffles arange(N) in place
+    perm = np.arange(len(pg.F_train))
+    np.random.default_rng(pg.trainer.seed).shuffle(perm)
     X = torch.tensor(pg.F_train, dtype=torch.float64)
     y = torch.tensor(pg.data.y_train)
     opt = {"sgd": lambda p: torch.optim.SGD(p, lr=cfg.lr),
@@ -76,6 +76,48 @@ def test_one_step_matches_torch(changes):
         np.testing.assert_allclose(a, b, atol=2e-5)
 
 
+def test_a_step_is_one_epoch_of_the_one_trainer():
+    """The lab's step and Trainer.fit on a fresh twin give the same weights after 3 epochs."""
+    from profond.train.trainer import Trainer
+
+    cfg = Config(dataset="spiral", activation="relu", optimizer="adam", lr=0.01, batch_size=7,
+                 regularization="L1", reg_rate=0.001)
+    data = make_data(cfg, np.zeros((0, 3)))
+    stepped, fitted = Playground(cfg, data, init_seed=5), Playground(cfg, data, init_seed=5)
+    for _ in range(3):
+        stepped.step()
+    history = Trainer(3, cfg.batch_size, seed=fitted.trainer.seed, eval_train=False).fit(
+        fitted, (data.X_train, data.y_train))
+    assert stepped.epoch == 3 and history.epoch == [1, 2, 3]
+    for a, b in zip(stepped.linears, fitted.linears, strict=True):
+        np.testing.assert_array_equal(a.weight.data, b.weight.data)
+
+
+@pytest.mark.parametrize("changes", [{}, {"dataset": "blobs", "n_classes": 3}])
+def test_predict_gives_probabilities_that_agree_with_the_accuracy(changes):
+    cfg = Config(**changes)
+    data = make_data(cfg, np.zeros((0, 3)))
+    pg = Playground(cfg, data, init_seed=2)
+    for _ in range(5):
+        pg.step()
+    p = pg.predict(data.X_test)
+    assert p.shape == (len(data.X_test), max(data.n_classes, 2))
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, atol=1e-6)
+    assert ((p >= 0) & (p <= 1)).all()
+    acc = float((p.argmax(axis=1) == data.y_test).mean())
+    assert acc == pytest.approx(pg.evaluate(pg.prepare(data.X_test, data.y_test))["acc"])
+
+
+def test_a_diverging_network_keeps_stepping_with_a_nan_loss_as_in_tfp():
+    cfg = Config(problem="regression", dataset="reg-plane", lr=10.0, activation="linear")
+    pg = Playground(cfg, make_data(cfg, np.zeros((0, 3))), init_seed=0)
+    with np.errstate(all="ignore"):
+        for _ in range(30):
+            pg.step()
+        assert pg.epoch == 30
+        assert pg.metrics(pg.F_train, pg.data.y_train)["loss"] is None
+
+
 def test_l1_prunes_weights_to_exact_zero():
     cfg = Config(regularization="L1", reg_rate=0.3, lr=0.1)
     pg = Playground(cfg, make_data(cfg, np.zeros((0, 3))), init_seed=0)
@@ -90,7 +132,7 @@ def test_exported_script_rebuilds_the_network(tmp_path, monkeypatch, capsys):
                  dropout=0.1, optimizer="adam", lr=0.01)
     pg = Playground(cfg, make_data(cfg, np.zeros((0, 3))), init_seed=1)
     pg.step()
-    lab_loss = pg.evaluate(pg.F_train, pg.data.y_train)["loss"]
+    lab_loss = pg.metrics(pg.F_train, pg.data.y_train)["loss"]
     script = tmp_path / "model.py"
     script.write_text(torch_script(pg))
     monkeypatch.setattr(sys, "argv", [str(script), "--epochs", "10"])

@@ -167,11 +167,45 @@ def test_divergence_message_names_epoch_step_and_lr(bad, word):
     assert learner.steps == 5
 
 
+def test_epochs_yields_each_epoch_as_fit_runs_it_and_closing_ends_training():
+    calls = []
+
+    class Spy(Callback):
+        def on_epoch_end(self, epoch, logs):
+            calls.append(f"end{epoch}")
+
+        def on_train_end(self):
+            calls.append("done")
+
+    learner = Recorder()
+    trainer = Trainer(None, 5, seed=3, callbacks=[Spy()], eval_train=False)
+    run = trainer.epochs(learner, _data(10))
+    logs = [next(run) for _ in range(3)]
+    assert [entry["epoch"] for entry in logs] == [1, 2, 3] and trainer.epoch == 3
+    assert calls == ["end1", "end2", "end3"]
+    run.close()
+    assert calls[-1] == "done"
+    # the same seed and batch size under fit: the same batches, epoch by epoch
+    twin = Recorder()
+    Trainer(3, 5, seed=3, eval_train=False).fit(twin, _data(10))
+    assert [b.tolist() for b in twin.batches] == [b.tolist() for b in learner.batches]
+
+
+def test_without_a_divergence_stop_a_nan_loss_is_logged_not_raised():
+    learner = Recorder(bad_loss_at=1, bad_loss=math.nan)
+    run = Trainer(None, 10, eval_train=False, stop_on_divergence=False).epochs(learner, _data(10))
+    assert math.isnan(next(run)["loss"])
+    assert next(run)["loss"] == pytest.approx(1 / 2)
+
+
 def test_bad_trainer_arguments_name_the_argument():
     with pytest.raises(ValueError, match=r"batch_size: expected an integer >= 1; got 0"):
         Trainer(1, 0)
     with pytest.raises(ValueError, match=r"max_epochs: expected an integer >= 1; got 1.5"):
         Trainer(1.5, 4)
+    with pytest.raises(ValueError, match=r"max_epochs: expected a number of epochs for fit; "
+                                         r"got None"):
+        Trainer(None, 4).fit(Recorder(), _data(2))
     with pytest.raises(ValueError, match=r"X and y: expected the same length; got 3 and 2"):
         Trainer(1, 4).fit(Recorder(), (np.zeros((3, 1)), np.zeros(2)))
 

@@ -1,14 +1,19 @@
 """The playground network on the scratch engine: TFP's training step, losses and heatmaps.
 
-One "step" is TFP's: one epoch over the training set in mini-batches of `batch_size`. Binary
-classification keeps TFP's tanh output, labels ±1 and loss ½(ŷ − t)²; "softmax" uses softmax +
-cross-entropy over k classes; regression has a linear output and the same ½(ŷ − t)² loss.
+One "step" is TFP's: one epoch over the training set in mini-batches of `batch_size`, run by the
+one Trainer (the Playground is a Learner). Binary classification keeps TFP's tanh output, labels
+±1 and loss ½(ŷ − t)²; "softmax" uses softmax + cross-entropy over k classes; regression has a
+linear output and the same ½(ŷ − t)² loss.
 """
+
+import contextlib
 
 import numpy as np
 
 from profond.lab.labdata import LabData
 from profond.lab.schema import Config
+from profond.scratch.learner import ScratchLearner
+from profond.train.trainer import Trainer
 
 DOMAIN = 6.0
 HEATMAP = 100  # TFP's DENSITY: the output heatmap is 100 x 100 over [-6, 6]²
@@ -22,25 +27,38 @@ def grid(n: int) -> np.ndarray:
     return np.column_stack([x1.ravel(), x2.ravel()])
 
 
-class Playground:
-    """A feed-forward net features -> hidden layers -> output, trained one epoch per `step`."""
+class Playground(ScratchLearner):
+    """A feed-forward net features -> hidden layers -> output, trained one epoch per `step`.
+
+    It is the Learner (prepare, train_batch, evaluate, predict, state_dict) that its own unbounded
+    Trainer drives; `step` asks the Trainer for one more epoch, as the CLI's `fit` asks for all.
+    """
 
     def __init__(self, cfg: Config, data: LabData, init_seed: int):
         from profond.data.features import feature_map
         from profond.scratch import nn
 
-        self.cfg, self.data, self.epoch = cfg, data, 0
+        self.cfg, self.data = cfg, data
         self.classify = cfg.problem == "classification"
         self.softmax = self.classify and (cfg.output == "softmax" or data.n_classes > 2)
         self.n_out = data.n_classes if self.softmax else 1
         self._features = lambda X: feature_map(X, cfg.features)
         self.F_train, self.F_test = self._features(data.X_train), self._features(data.X_test)
         self.rng = np.random.default_rng(init_seed)
-        self.net, self.linears = self._build(init_seed)
-        self.optimizer = self._optimizer()
+        model, self.linears = self._build(init_seed)
         self._ce, self._mse = nn.CrossEntropyLoss(), nn.MSELoss()
+        super().__init__(model, self._ce if self.softmax else self._mse, self._optimizer(model),
+                         task="classification" if self.classify else "regression")
         self._grid = np.vstack([grid(HEATMAP), grid(THUMB)])
         self._grid_features = self._features(self._grid)
+        # its own stream (seed + 1): the shuffles must not replay the init's uniform draws
+        self.trainer = Trainer(None, cfg.batch_size, seed=init_seed + 1, eval_train=False,
+                               stop_on_divergence=False)
+        self._epochs = self.trainer.epochs(self, (data.X_train, data.y_train))
+
+    @property
+    def epoch(self) -> int:
+        return self.trainer.epoch
 
     def _build(self, init_seed: int):
         from profond.scratch import init, nn
@@ -77,10 +95,10 @@ class Playground:
             init.kaiming_uniform_(linear.weight, nonlinearity="relu")
         linear.bias.data[...] = 0.1 if kind in ("tfp", "zeros") else 0.0
 
-    def _optimizer(self):
+    def _optimizer(self, model):
         from profond.scratch import optim
 
-        params, lr = self.net.parameters(), self.cfg.lr
+        params, lr = model.parameters(), self.cfg.lr
         return {
             "sgd": lambda: optim.SGD(params, lr=lr),
             "momentum": lambda: optim.SGD(params, lr=lr, momentum=0.9),
@@ -91,8 +109,7 @@ class Playground:
     def set_live(self, cfg: Config) -> None:
         """Apply the settings TFP changes without a reset: the learning rate (and max_epochs)."""
         self.cfg = cfg
-        for group in self.optimizer.param_groups:
-            group["lr"] = cfg.lr
+        self.lr = cfg.lr
 
     def _loss_grad(self, out: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         """Mean loss over the batch and d loss / d out."""
@@ -105,17 +122,46 @@ class Playground:
 
     def step(self) -> None:
         """One epoch over the shuffled training set in mini-batches (TFP's oneStep)."""
-        n, bs = len(self.F_train), self.cfg.batch_size
-        self.net.train()
-        order = self.rng.permutation(n)
-        for start in range(0, n, bs):
-            idx = order[start:start + bs]
-            out = self.net(self.F_train[idx])
-            _, dout = self._loss_grad(out, self.data.y_train[idx])
-            self.optimizer.zero_grad()
-            self.net.backward(dout)
-            self._update()
-        self.epoch += 1
+        next(self._epochs)
+
+    # -- the Learner protocol --------------------------------------------------------------
+    def prepare(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return super().prepare(self._features(X), y)
+
+    def train_batch(self, data: tuple[np.ndarray, np.ndarray], idx: np.ndarray) -> float:
+        F, y = data
+        loss, dout = self._loss_grad(self.model(F[idx]), y[idx])
+        self.optimizer.zero_grad()
+        self.model.backward(dout)
+        self._update()
+        return loss
+
+    def evaluate(self, data: tuple[np.ndarray, np.ndarray]) -> dict[str, float]:
+        """TFP's loss (and accuracy) on a prepared split; a diverged loss reads nan."""
+        metrics = self.metrics(*data)
+        return {k: float("nan") if v is None else v for k, v in metrics.items()
+                if k in ("loss", "acc")}
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Class probabilities (N, C) for raw points (tanh's ŷ read as 2p − 1), else values."""
+        with self._eval():
+            out = self.model(self._features(np.asarray(X, dtype=np.float32)))
+        if self.softmax:
+            p = np.exp(out - out.max(axis=1, keepdims=True))
+            return p / p.sum(axis=1, keepdims=True)
+        if self.classify:
+            p1 = (np.clip(out[:, 0], -1, 1) + 1) / 2
+            return np.column_stack([1 - p1, p1])
+        return out
+
+    @contextlib.contextmanager
+    def _eval(self):
+        """Eval mode for a measurement, then back to train mode for the next batch."""
+        self.model.eval()
+        try:
+            yield
+        finally:
+            self.model.train()
 
     def _update(self) -> None:
         """Add the penalty's gradient to the weights (never biases), step, and for L1 zero the
@@ -131,12 +177,12 @@ class Playground:
             flipped = (old * lin.weight.data) < 0
             lin.weight.data[flipped] = 0.0
 
-    def evaluate(self, F: np.ndarray, y: np.ndarray) -> dict:
+    def metrics(self, F: np.ndarray, y: np.ndarray) -> dict:
         """Loss (and accuracy, confusion matrix for classification) on one split, in eval mode."""
         if len(y) == 0:
             return {"loss": None}
-        self.net.eval()
-        out = self.net(F)
+        with self._eval():
+            out = self.model(F)
         loss, _ = self._loss_grad(out, y)
         result = {"loss": loss if np.isfinite(loss) else None}
         if self.classify:
@@ -148,15 +194,15 @@ class Playground:
 
     def activations(self) -> list[np.ndarray]:
         """Every node's value over the heatmap grids: [features, hidden layers..., output]."""
-        self.net.eval()
         x = self._grid_features
         layers = [x]
-        mods = self.net._modules
-        for i, module in enumerate(mods):
-            x = module(x)
-            # a layer's output is what the next Linear reads (eval-mode Dropout is the identity)
-            if i + 1 == len(mods) or type(mods[i + 1]).__name__ == "Linear":
-                layers.append(x)
+        mods = self.model._modules
+        with self._eval():
+            for i, module in enumerate(mods):
+                x = module(x)
+                # a layer's output is what the next Linear reads (eval-mode Dropout is identity)
+                if i + 1 == len(mods) or type(mods[i + 1]).__name__ == "Linear":
+                    layers.append(x)
         return layers
 
     def output_map(self, out: np.ndarray) -> tuple[str, np.ndarray]:

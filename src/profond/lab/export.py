@@ -50,7 +50,7 @@ def export(pg: Playground, fmt: str) -> dict:
 def state_tensors(pg: Playground) -> dict[str, np.ndarray]:
     """The network's parameters under torch.nn.Sequential's names ("0.weight", "0.bias", ...)."""
     return {name: np.ascontiguousarray(p.data, dtype=np.float32)
-            for name, p in pg.net.named_parameters()}
+            for name, p in pg.model.named_parameters()}
 
 
 def model_zip(pg: Playground) -> bytes:
@@ -58,7 +58,7 @@ def model_zip(pg: Playground) -> bytes:
     from safetensors.numpy import save
 
     config = {**pg.cfg.model_dump(), "epoch": pg.epoch, "n_outputs": pg.n_out,
-              "softmax": pg.softmax, "modules": [type(m).__name__ for m in pg.net._modules]}
+              "softmax": pg.softmax, "modules": [type(m).__name__ for m in pg.model._modules]}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("model.safetensors", save(state_tensors(pg)))

@@ -27,7 +27,7 @@ def build_frame(pg: Playground, hover: tuple[int, int] | None = None) -> dict:
     layers = pg.activations()
     n_big = HEATMAP * HEATMAP
     kind, values = pg.output_map(layers[-1])
-    train, test = pg.evaluate(pg.F_train, pg.data.y_train), pg.evaluate(pg.F_test, pg.data.y_test)
+    train, test = pg.metrics(pg.F_train, pg.data.y_train), pg.metrics(pg.F_test, pg.data.y_test)
     frame = {
         "type": "frame", "epoch": pg.epoch,
         "train_loss": train["loss"], "test_loss": test["loss"],

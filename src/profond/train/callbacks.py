@@ -109,7 +109,7 @@ class ProgressBar(Callback):
 
         trainer = self.trainer
         self.every = self.refresh_every or max(1, trainer.steps_per_epoch // 20)
-        epochs = str(trainer.max_epochs)
+        epochs = str(trainer.max_epochs or "∞")
         self.progress = Progress(TextColumn("epoch {task.fields[epoch]}/" + epochs),
                                  BarColumn(), MofNCompleteColumn(),
                                  TextColumn("loss {task.fields[loss]:.4f} {task.fields[metrics]}"),

@@ -16,24 +16,29 @@ from profond.train.protocol import Learner
 
 
 class Trainer:
-    """`Trainer(max_epochs, batch_size, seed=0, callbacks=(), shuffle=True, eval_train=True)`.
+    """`Trainer(max_epochs, batch_size, seed=0, callbacks=(), shuffle=True, eval_train=True,
+    stop_on_divergence=True)`.
 
     Each epoch: shuffle the training indices with the trainer's own seeded generator, run
     ceil(N / batch_size) steps, then evaluate. With `eval_train` the logged train loss/acc come from
     `learner.evaluate` on the whole train split (eval mode); without it, the logged loss is the mean
     batch loss (Keras' running average) and no train accuracy is logged. A DivergenceStop is added
-    unless one is given.
+    unless one is given or `stop_on_divergence` is False (the lab shows a NaN loss, as TensorFlow
+    Playground does). `max_epochs=None` is for `epochs` alone: it trains until a callback stops
+    it or the caller stops iterating (the lab, one epoch per frame).
     """
 
-    def __init__(self, max_epochs: int, batch_size: int, seed: int = 0, callbacks=(),
-                 shuffle: bool = True, eval_train: bool = True):
-        self.max_epochs = check_int("max_epochs", max_epochs, minimum=1)
+    def __init__(self, max_epochs: int | None, batch_size: int, seed: int = 0, callbacks=(),
+                 shuffle: bool = True, eval_train: bool = True, stop_on_divergence: bool = True):
+        self.max_epochs = None if max_epochs is None else check_int("max_epochs", max_epochs,
+                                                                    minimum=1)
         self.batch_size = check_int("batch_size", batch_size, minimum=1)
         self.seed = seed
         self.shuffle = shuffle
         self.eval_train = eval_train
         self.callbacks = list(callbacks)
-        if not any(isinstance(cb, DivergenceStop) for cb in self.callbacks):
+        if stop_on_divergence and not any(isinstance(cb, DivergenceStop)
+                                          for cb in self.callbacks):
             self.callbacks.append(DivergenceStop())
         self.stop_training = False
         self.epoch = 0
@@ -47,8 +52,20 @@ class Trainer:
         `initial_epoch` (Keras' name) resumes after that many epochs: the shuffles of the skipped
         epochs are replayed, so the batches match those of an uninterrupted run.
         """
+        if self.max_epochs is None:
+            raise ValueError("max_epochs: expected a number of epochs for fit; got None (which "
+                             "is for iterating `epochs`)")
+        self.history = History()
+        for logs in self.epochs(learner, train, val, initial_epoch):
+            self.history.append(logs)
+        return self.history
+
+    def epochs(self, learner: Learner, train, val=None, initial_epoch: int = 0):
+        """Train one epoch per iteration and yield its logs: what `fit` runs, for a caller that
+        shows each epoch as it comes (the lab). Callbacks see every hook as in `fit`; closing the
+        generator ends training (on_train_end)."""
         X, y = _pair(train)
-        self.learner, self.history, self.stop_training = learner, History(), False
+        self.learner, self.stop_training = learner, False
         data = learner.prepare(X, y)
         val_data = learner.prepare(*_pair(val)) if val is not None else None
         self.steps_per_epoch = math.ceil(len(X) / self.batch_size)
@@ -60,20 +77,20 @@ class Trainer:
             cb.trainer = self
         self._call("on_train_begin")
         try:
-            for epoch in range(initial_epoch + 1, self.max_epochs + 1):
-                self.epoch = epoch
+            epoch = initial_epoch
+            while self.max_epochs is None or epoch < self.max_epochs:
+                epoch = self.epoch = epoch + 1
                 self._call("on_epoch_begin", epoch)
                 if self.shuffle:
                     rng.shuffle(order)
                 mean_loss = self._run_epoch(learner, data, order)
                 logs = self._epoch_logs(learner, data, val_data, mean_loss)
-                self.history.append(logs)
                 self._call("on_epoch_end", epoch, logs)
+                yield logs
                 if self.stop_training:
                     break
         finally:
             self._call("on_train_end")
-        return self.history
 
     def _run_epoch(self, learner: Learner, data, order: np.ndarray) -> float:
         batch_hooks = [cb.on_batch_end for cb in self.callbacks
