@@ -4,7 +4,7 @@ session still answers a ping, and every refusal is a validation error, not an in
 import json
 
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from profond.lab.server import create_app
@@ -35,6 +35,7 @@ MESSAGE = st.one_of(
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(MESSAGE | st.text(max_size=30), min_size=1, max_size=6))
+@example([{"type": "clear_points"}, {"type": "play"}, {"type": "play"}])  # once a 0/0 epoch
 def test_random_messages_never_kill_the_session(messages):
     client = TestClient(create_app())
     with client.websocket_connect("/ws") as ws:

@@ -169,6 +169,27 @@ def test_worker_processes_serve_the_same_protocol():
         assert until(ws, "frame")["weights"][0][0][1] == 1.5
 
 
+def test_with_no_training_point_step_and_play_say_so_and_pause(client):
+    with client.websocket_connect("/ws") as ws:
+        opened(ws)
+        send(ws, type="clear_points")
+        assert until(ws, "data")["train"] == []
+        until(ws, "frame")
+        send(ws, type="step")
+        assert until(ws, "error")["message"].startswith("points: expected at least one training")
+        send(ws, type="play")
+        assert until(ws, "status")["playing"] is True
+        assert until(ws, "error")["message"].startswith("points: expected at least one training")
+        assert until(ws, "status")["playing"] is False
+        send(ws, type="add_point", x=1.0, y=1.0, label=1)
+        send(ws, type="add_point", x=-1.0, y=-1.0, label=0)
+        send(ws, type="config", config={"train_ratio": 90})
+        send(ws, type="step")
+        while (frame := until(ws, "frame"))["epoch"] == 0:  # the frames of the changes above
+            pass
+        assert frame["epoch"] == 1
+
+
 def test_play_stops_after_max_epochs(client):
     with client.websocket_connect("/ws") as ws:
         opened(ws)

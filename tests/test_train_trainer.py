@@ -206,6 +206,8 @@ def test_bad_trainer_arguments_name_the_argument():
     with pytest.raises(ValueError, match=r"max_epochs: expected a number of epochs for fit; "
                                          r"got None"):
         Trainer(None, 4).fit(Recorder(), _data(2))
+    with pytest.raises(ValueError, match=r"train: expected at least one example; got 0"):
+        Trainer(1, 4).fit(Recorder(), _data(0))
     with pytest.raises(ValueError, match=r"X and y: expected the same length; got 3 and 2"):
         Trainer(1, 4).fit(Recorder(), (np.zeros((3, 1)), np.zeros(2)))
 

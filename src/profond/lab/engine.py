@@ -54,7 +54,7 @@ class Playground(ScratchLearner):
         # its own stream (seed + 1): the shuffles must not replay the init's uniform draws
         self.trainer = Trainer(None, cfg.batch_size, seed=init_seed + 1, eval_train=False,
                                stop_on_divergence=False)
-        self._epochs = self.trainer.epochs(self, (data.X_train, data.y_train))
+        self._epochs = self._resume(0)
 
     @property
     def epoch(self) -> int:
@@ -122,7 +122,19 @@ class Playground(ScratchLearner):
 
     def step(self) -> None:
         """One epoch over the shuffled training set in mini-batches (TFP's oneStep)."""
-        next(self._epochs)
+        if len(self.data.y_train) == 0:
+            raise ValueError("points: expected at least one training point; got 0 (add points "
+                             "or raise the train ratio)")
+        try:
+            next(self._epochs)
+        except Exception:
+            # an exception ends a generator: the next step resumes after the last whole epoch
+            self._epochs = self._resume(self.trainer.epoch - 1)
+            raise
+
+    def _resume(self, epoch: int):
+        return self.trainer.epochs(self, (self.data.X_train, self.data.y_train),
+                                   initial_epoch=epoch)
 
     # -- the Learner protocol --------------------------------------------------------------
     def prepare(self, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -86,11 +86,17 @@ class Session:
                 await self._train_and_send()
             except Disconnected:
                 return
+            except ValueError as exc:  # e.g. no training point left: say so and pause
+                await self._pause_with(str(exc))
             except Exception as exc:  # pause and report rather than lose the worker
                 log.exception("lab training step failed")
-                self.playing = False
-                await self.error(f"internal error: {type(exc).__name__}: {exc}")
+                await self._pause_with(f"internal error: {type(exc).__name__}: {exc}")
             await asyncio.sleep(max(0.0, 1 / MAX_FPS - (time.monotonic() - started)))
+
+    async def _pause_with(self, message: str) -> None:
+        self.playing = False
+        await self.error(message)
+        await self.send({"type": "status", "playing": False})
 
     async def _train_and_send(self) -> None:
         async with self.lock:

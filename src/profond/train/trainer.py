@@ -65,6 +65,8 @@ class Trainer:
         shows each epoch as it comes (the lab). Callbacks see every hook as in `fit`; closing the
         generator ends training (on_train_end)."""
         X, y = _pair(train)
+        if len(X) == 0:
+            raise ValueError("train: expected at least one example; got 0")
         self.learner, self.stop_training = learner, False
         data = learner.prepare(X, y)
         val_data = learner.prepare(*_pair(val)) if val is not None else None
