@@ -118,6 +118,18 @@ def test_a_diverging_network_keeps_stepping_with_a_nan_loss_as_in_tfp():
         assert pg.metrics(pg.F_train, pg.data.y_train)["loss"] is None
 
 
+def test_a_failed_epoch_does_not_end_training(monkeypatch):
+    cfg = Config()
+    pg = Playground(cfg, make_data(cfg, np.zeros((0, 3))), init_seed=0)
+    pg.step()
+    with monkeypatch.context() as patch:
+        patch.setattr(pg, "train_batch", lambda data, idx: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            pg.step()
+    pg.step()
+    assert pg.epoch == 2  # the failed epoch is run again, not counted twice
+
+
 def test_l1_prunes_weights_to_exact_zero():
     cfg = Config(regularization="L1", reg_rate=0.3, lr=0.1)
     pg = Playground(cfg, make_data(cfg, np.zeros((0, 3))), init_seed=0)
