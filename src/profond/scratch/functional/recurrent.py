@@ -61,7 +61,7 @@ def rnn_cell_backward(dh_next, cache):
 
 
 def lstm_cell_forward(x, h, c, W_ih, W_hh, b_ih, b_hh):
-    """c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c'), [i, f, g, o] = [σ, σ, tanh, σ](x W_ihᵀ + h W_hhᵀ + b).
+    """c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c'), `[i,f,g,o] = [σ,σ,tanh,σ](x W_ihᵀ + h W_hhᵀ + b)`.
 
     x (N, input_size), h, c (N, H) -> h', c' (N, H), cache. Mirrors torch.nn.LSTMCell.
     """
