@@ -1,5 +1,6 @@
 """`profond runs` and the store writes of `profond train` (tiny budgets)."""
 
+import io
 import json
 import re
 
@@ -40,6 +41,19 @@ def test_list_show_compare(store):
     assert compared["differing"] == ["lr"]
     assert [(r["id"], r["lr"], r["test_acc"]) for r in compared["runs"]] == [("a", 0.1, 0.7),
                                                                               ("b", 0.01, 0.6)]
+
+
+def test_a_narrow_terminal_shows_the_whole_run_id_to_copy():
+    from rich.console import Console
+
+    from profond.cli.common import rows_table
+
+    run_id = "20261129-090554-mnist1d-cnn-mnist1d-torch-s0-da59"
+    row = {"id": run_id, "status": "finished", "model": "mnist1d-cnn", "data": "mnist1d",
+           "engine": "torch", "epochs": 20, "test_acc": 0.63}
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(rows_table([row]))
+    assert run_id in console.export_text()
 
 
 def test_plot_writes_a_png_and_errors_are_one_line(store, tmp_path):

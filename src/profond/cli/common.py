@@ -18,6 +18,10 @@ def fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+# identifiers people copy into the next command: never cut to "20261129-09…" on a narrow terminal
+WHOLE = ("id", "run_id")
+
+
 def rows_table(rows: Sequence[dict], title: str = "",
                columns: Iterable[str] | None = None) -> Table:
     """A rich table from a list of dicts; floats are shown with 4 significant digits."""
@@ -25,7 +29,9 @@ def rows_table(rows: Sequence[dict], title: str = "",
     table = Table(title=title or None, show_lines=False)
     for col in columns:
         numeric = bool(rows) and _is_number(rows[0].get(col))
-        table.add_column(str(col), justify="right" if numeric else "left")
+        whole = max(len(_fmt(row.get(col, ""))) for row in rows) if col in WHOLE and rows else None
+        table.add_column(str(col), justify="right" if numeric else "left", min_width=whole,
+                         no_wrap=whole is not None)
     for row in rows:
         table.add_row(*(_fmt(row.get(col, "")) for col in columns))
     return table
