@@ -60,6 +60,22 @@ def test_failed_runs_keep_their_error_and_truncation_reopens_a_run(tmp_path):
     assert store.get("r2")["status"] == "running" and store.get("r2")["error"] == ""
 
 
+def test_a_unique_prefix_finds_a_run_as_a_short_hash_does_in_git(tmp_path):
+    store = RunStore(tmp_path)
+    for run_id in ("20261129-0905-mlp", "20261129-0906-gru", "20261129-0906-gru-b", "x_1"):
+        store.create({"model": "m"}, run_id=run_id)
+    assert store.get("20261129-0905")["id"] == "20261129-0905-mlp"
+    assert store.open("20261129-0905").id == "20261129-0905-mlp"
+    assert store.get("20261129-0906-gru")["id"] == "20261129-0906-gru"  # exact id wins
+    assert store.get("x_")["id"] == "x_1"
+    with pytest.raises(KeyError, match=r"'20261129-090' starts several \(20261129-0905-mlp, "
+                                       r"20261129-0906-gru, 20261129-0906-gru-b\)"):
+        store.get("20261129-090")
+    for unknown in ("20261129-0905-MLP", "x%", ""):  # case counts; no SQL wildcards
+        with pytest.raises(KeyError, match=r"run: expected the id of a run"):
+            store.get(unknown)
+
+
 def test_errors_name_what_was_expected(tmp_path):
     store = RunStore(tmp_path)
     with pytest.raises(KeyError, match=r"run: expected the id of a run in .*; got 'nope'"):

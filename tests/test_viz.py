@@ -49,6 +49,19 @@ def _run_folder(tmp_path, model_name, weights, data):
     return folder
 
 
+def test_cli_finds_a_stored_run_by_a_prefix_of_its_id(tmp_path, monkeypatch):
+    from profond.train.runs import RunStore
+
+    monkeypatch.setenv("PROFOND_RUNS", str(tmp_path / "runs"))
+    manual_seed(0)
+    folder = _run_folder(tmp_path, "mnist1d-cnn", MNIST1DCNN(channels=6).state_dict(), "mnist1d")
+    config = json.loads((folder / "config.json").read_text())
+    RunStore().create(config, run_id="20261129-090554-mnist1d-cnn-s0-da59", folder=folder)
+    result = CliRunner().invoke(app, ["viz", "filters", "20261129-0905"])
+    assert result.exit_code == 0, result.output
+    assert _is_png(folder / "filters.png")
+
+
 def test_cli_filters_and_activations_from_a_scratch_run(tmp_path):
     manual_seed(0)
     folder = _run_folder(tmp_path, "mnist1d-cnn", MNIST1DCNN(channels=6).state_dict(), "mnist1d")

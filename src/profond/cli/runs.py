@@ -20,7 +20,8 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print one JSON obj
 
 
 @app.command("show")
-def show(run_id: str = typer.Argument(..., help="Run id (see `profond runs list`)."),
+def show(run_id: str = typer.Argument(..., help="Run id, or a prefix only it starts with "
+                                     "(see `profond runs list`)."),
          as_json: bool = typer.Option(False, "--json", help="Print one JSON object last.")):
     """One run: its options, metrics per epoch, final metrics and files."""
     record = _get(run_id)
@@ -44,7 +45,8 @@ def show(run_id: str = typer.Argument(..., help="Run id (see `profond runs list`
 
 
 @app.command("compare")
-def compare(run_ids: Annotated[list[str], typer.Argument(help="Two or more run ids.")],
+def compare(run_ids: Annotated[list[str],
+                               typer.Argument(help="Two or more run ids (or unique prefixes).")],
             as_json: bool = typer.Option(False, "--json", help="Print one JSON object last.")):
     """Runs side by side: the options that differ, then the final metrics."""
     records = [_get(run_id) for run_id in run_ids]
@@ -59,7 +61,8 @@ def compare(run_ids: Annotated[list[str], typer.Argument(help="Two or more run i
 
 
 @app.command("plot")
-def plot(run_ids: Annotated[list[str], typer.Argument(help="One or more run ids.")],
+def plot(run_ids: Annotated[list[str],
+                            typer.Argument(help="One or more run ids (or unique prefixes).")],
          metric: str = typer.Option("val_acc", "--metric", help="loss, acc, val_loss, val_acc."),
          out: Annotated[Path | None, typer.Option("--out", help="PNG to write "
                                                   "(default runs_compare.png).")] = None):
@@ -67,11 +70,11 @@ def plot(run_ids: Annotated[list[str], typer.Argument(help="One or more run ids.
     from profond.train.runs import epoch_columns
 
     curves = {}
-    for run_id in run_ids:
-        columns = epoch_columns(_get(run_id)["epochs"])
+    for record in map(_get, run_ids):
+        columns = epoch_columns(record["epochs"])
         if metric not in columns:
             fail(f"--metric: expected one of {', '.join(sorted(columns))}; got {metric!r}")
-        curves[run_id] = (columns["epoch"], columns[metric])
+        curves[record["id"]] = (columns["epoch"], columns[metric])
     path = _plot_curves(curves, metric, out or Path("runs_compare.png"))
     console.print(f"figure: {path}", highlight=False)
 

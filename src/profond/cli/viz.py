@@ -11,7 +11,8 @@ app = typer.Typer(help="Pictures of a trained CNN (mnist1d-cnn, lenet5): filters
                   no_args_is_help=True)
 
 RunArg = Annotated[str, typer.Argument(help="Run folder written by `profond train` "
-                                      "(config.json + model.safetensors), or a run id.")]
+                                      "(config.json + model.safetensors), or a run id (or a "
+                                      "prefix only it starts with).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object last on stdout.")]
 
 
@@ -52,10 +53,17 @@ def activations(
 
 
 def _folder(run: str) -> Path:
+    """A run's folder from a path, or from its id (or a unique prefix) in the runs store."""
     from profond.paths import runs_dir
+    from profond.train.runs import RunStore
 
     folder = Path(run)
-    return folder if folder.is_dir() else runs_dir() / run
+    if folder.is_dir():
+        return folder
+    try:
+        return Path(RunStore().get(run)["folder"])
+    except KeyError:  # not in the store: the caller names the missing folder
+        return runs_dir() / run
 
 
 def _model_and_data(folder: Path):

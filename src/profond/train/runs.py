@@ -60,12 +60,22 @@ class RunStore:
         return Run(self, run_id, folder)
 
     def open(self, run_id: str) -> "Run":
-        return Run(self, run_id, Path(self.get(run_id)["folder"]))
+        record = self.get(run_id)
+        return Run(self, record["id"], Path(record["folder"]))
 
     def get(self, run_id: str) -> dict:
-        """One run as a dict (JSON columns decoded); KeyError naming the id if unknown."""
+        """One run as a dict (JSON columns decoded), by its id or, as git takes a short hash, by a
+        prefix that only one id starts with; KeyError naming the id if unknown or ambiguous."""
         with closing(self._connect()) as db:
             row = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
+            rows = [] if row or not run_id else db.execute(
+                "SELECT * FROM runs WHERE substr(id, 1, length(?)) = ? ORDER BY id LIMIT 4",
+                (run_id, run_id)).fetchall()
+        if row is None and len(rows) == 1:
+            row = rows[0]
+        if row is None and rows:
+            ids = ", ".join(r["id"] for r in rows[:3]) + (", ..." if len(rows) > 3 else "")
+            raise KeyError(f"run: expected the id of one run; {run_id!r} starts several ({ids})")
         if row is None:
             raise KeyError(f"run: expected the id of a run in {self.db_path}; got {run_id!r}")
         return _decode(row)
