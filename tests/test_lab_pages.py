@@ -29,7 +29,7 @@ def trained(tmp_path_factory):
     """A LeNet-5 trained for 2 epochs into a temporary cache (the pages read cache_dir())."""
     mp = pytest.MonkeyPatch()
     mp.setenv("PROFOND_CACHE", str(tmp_path_factory.mktemp("cache")))
-    mp.setitem(cnn._state, "model", None)
+    mp.setitem(cnn._state["digits"], "model", None)
     frames = []
     status = cnn.train(2, frames.append)
     yield status, frames
@@ -166,7 +166,7 @@ def test_training_caches_safetensors_and_reloads(trained):
     assert weights.read_bytes()[8:9] == b"{"  # safetensors: a length then a JSON header
     bitmap = np.kron(np.eye(8, dtype=int)[::-1], np.ones((4, 4), dtype=int)).ravel().tolist()
     before = cnn.explore(bitmap)
-    cnn._state["model"] = None
+    cnn._state["digits"]["model"] = None
     after = cnn.explore(bitmap)
     assert before["top"] == after["top"] and len(after["top"]) == 3
     assert sum(p["p"] for p in after["top"]) <= 1
@@ -213,3 +213,78 @@ def test_fewshot_curve_rises_with_shots(trained):
 
     rows = accuracy_curve()["rows"]
     assert rows[-1]["mean"] > rows[0]["mean"] > 0.1  # better than chance, better with shots
+
+
+def _stroke_bitmap() -> np.ndarray:
+    """A 7-wide, 12-tall 'L' drawn off-centre in the 32x32 pad."""
+    image = np.zeros((32, 32), dtype=int)
+    image[2:14, 3] = 1
+    image[13, 3:10] = 1
+    return image
+
+
+def _area_matrix(side: int, n: int = 20) -> np.ndarray:
+    """A[i, k]: the share of output pixel i's window [i, i + 1)·side/n that input pixel k covers."""
+    lo, hi = np.arange(n)[:, None] * side / n, (np.arange(n)[:, None] + 1) * side / n
+    k = np.arange(side)[None, :]
+    return np.clip(np.minimum(hi, k + 1) - np.maximum(lo, k), 0, None) / (side / n)
+
+
+@pytest.mark.parametrize("shape", ["small", "tall"])
+def test_mnist_preprocess_boxes_to_20_and_centres_the_mass_as_lecun(shape):
+    image = _stroke_bitmap() if shape == "small" else np.pad(np.eye(30, dtype=int), 1)
+    x = cnn.preprocess(image.ravel().tolist(), "mnist")[0, 0]
+    assert x.shape == (28, 28) and x.dtype == np.float32 and 0 <= x.min() <= x.max() <= 1
+    rows, cols = np.nonzero(image)
+    crop = image[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    side = max(crop.shape)
+    square = np.zeros((side, side))
+    top, left = (side - crop.shape[0]) // 2, (side - crop.shape[1]) // 2
+    square[top:top + crop.shape[0], left:left + crop.shape[1]] = crop
+    A = _area_matrix(side)
+    box = A @ square @ A.T  # area averaging written as overlaps, not as the engine's kron
+    windows = [(y0, x0) for y0 in range(9) for x0 in range(9)
+               if np.allclose(x[y0:y0 + 20, x0:x0 + 20], box, atol=1e-5)
+               and np.isclose(x.sum(), box.sum(), rtol=1e-5)]
+    assert windows, "the 28x28 image is not the 20x20 area-averaged box placed whole"
+    cy = (x.sum(1) @ np.arange(28)) / x.sum()
+    cx = (x.sum(0) @ np.arange(28)) / x.sum()
+    assert abs(cy - 13.5) <= 0.5 and abs(cx - 13.5) <= 0.5
+    assert cnn.preprocess([0] * 1024, "mnist").sum() == 0
+
+
+def test_mnist_needs_a_download_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROFOND_CACHE", str(tmp_path))
+    assert cnn.status("mnist")["available"] == {"digits": True, "mnist": False}
+    with TestClient(create_app()) as client, client.websocket_connect("/ws/pages") as socket:
+        assert socket.receive_json()["available"]["mnist"] is False
+        error = ask(socket, {"type": "cnn_train", "epochs": 1, "data": "mnist"})
+        assert error["type"] == "error" and error["field"] == "data"
+        assert "profond data show mnist" in error["message"]
+        assert ask(socket, {"type": "cnn_status", "data": "cifar"})["field"] == "data"
+
+
+def test_mnist_model_trains_explores_and_explains_a_28x28_cell(tmp_path, monkeypatch):
+    torch = pytest.importorskip("torch")
+    monkeypatch.setenv("PROFOND_CACHE", str(tmp_path))
+    monkeypatch.setitem(cnn._state, "mnist", {"model": None, "val_acc": None})
+    rng = np.random.default_rng(0)  # a stand-in for the download: MNIST's layout, 120 images
+    arrays = {f"X_{s}": rng.integers(0, 256, (n, 1, 28, 28), dtype=np.uint8)
+              for s, n in (("train", 100), ("test", 20))}
+    arrays.update(y_train=rng.integers(0, 10, 100), y_test=rng.integers(0, 10, 20))
+    np.savez(tmp_path / "mnist-uint8.npz", **arrays)
+    frames = []
+    status = cnn.train(1, frames.append, data="mnist")
+    assert status["trained"] and status["available"]["mnist"] and frames[0]["data"] == "mnist"
+    assert (tmp_path / "lab" / "lenet5-mnist.safetensors").exists()
+    bitmap = _stroke_bitmap().ravel().tolist()
+    shown = cnn.explore(bitmap, "mnist")
+    assert np.shape(shown["input"]) == (28, 28) and shown["input_max"] == 255
+    shapes = {layer["name"]: layer["shape"] for layer in shown["layers"]}
+    assert shapes["conv1"] == [6, 28, 28]
+    net, x = cnn.model("mnist"), torch.tensor(cnn.preprocess(bitmap, "mnist"))
+    ref = torch.nn.functional.conv2d(x, torch.tensor(net.conv1.weight.data),
+                                     torch.tensor(net.conv1.bias.data), padding=2)
+    p = cnn.patch(bitmap, "conv1", 3, 27, 14, "mnist")
+    assert p["value"] == pytest.approx(float(ref[0, 3, 27, 14]), abs=1e-5)
+    assert np.array(p["patch"]).shape == (1, 5, 5)

@@ -1,6 +1,7 @@
 """Arrays cached as .npz files in `cache_dir()`, written atomically, read without pickle."""
 
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -8,9 +9,14 @@ from profond.io import atomic_write
 from profond.paths import cache_dir
 
 
+def cache_path(key: str) -> Path:
+    """Where `cached_arrays(key, ...)` keeps its arrays."""
+    return cache_dir() / f"{key}.npz"
+
+
 def cached_arrays(key: str, make: Callable[[], dict]) -> dict:
     """Arrays from `cache_dir()/key.npz`, made by `make()` and written atomically on a miss."""
-    path = cache_dir() / f"{key}.npz"
+    path = cache_path(key)
     if path.exists():
         with np.load(path, allow_pickle=False) as npz:
             return {name: npz[name] for name in npz.files}

@@ -17,7 +17,7 @@ from urllib.request import urlopen
 import numpy as np
 
 from profond.checks import check_choice
-from profond.data.cache import cached_arrays
+from profond.data.cache import cache_path, cached_arrays
 from profond.data.dataset import Dataset
 from profond.io import atomic_write
 from profond.paths import cache_dir
@@ -78,6 +78,11 @@ SOURCES = {
         ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship",
          "truck")),
 }
+
+
+def is_cached(name: str) -> bool:
+    """Whether `load_remote(name)` would read the cache instead of downloading."""
+    return cache_path(f"{check_choice('name', name, SOURCES)}-uint8").exists()
 
 
 def load_remote(name: str) -> Dataset:

@@ -1,5 +1,6 @@
-"""The CNN explorer's and few-shot page's model: the scratch LeNet-5 trained on sklearn's digits by
-the one Trainer, cached as safetensors + JSON in the cache dir so that the next visit is instant.
+"""The CNN explorer's and few-shot page's models: a scratch LeNet-5 per dataset (sklearn's digits,
+8x8, always; MNIST, 28x28, once downloaded), trained by the one Trainer and cached as safetensors +
+JSON in the cache dir so that the next visit is instant.
 """
 
 import json
@@ -7,7 +8,7 @@ import threading
 
 import numpy as np
 
-from profond.checks import check_int
+from profond.checks import check_choice, check_int
 from profond.io import atomic_write_json
 from profond.paths import cache_dir
 from profond.train.callbacks import Callback
@@ -15,51 +16,63 @@ from profond.train.checkpoint import load_weights, save_weights
 
 MODEL = "lenet5"
 TOP = 3
+SIZES = {"digits": 8, "mnist": 28}  # the input side each dataset's LeNet-5 reads
 _lock = threading.Lock()
-_state: dict = {"model": None, "val_acc": None}
+_state: dict = {data: {"model": None, "val_acc": None} for data in SIZES}
 
 
-def _files():
+def _files(data: str):
     folder = cache_dir() / "lab"
     folder.mkdir(exist_ok=True)
-    return folder / f"{MODEL}-digits.safetensors", folder / f"{MODEL}-digits.json"
+    return folder / f"{MODEL}-{data}.safetensors", folder / f"{MODEL}-{data}.json"
 
 
-def _new_model():
+def _new_model(data: str):
     from profond.scratch.models import create_model
 
-    return create_model(MODEL, (1, 8, 8), 10)
+    return create_model(MODEL, (1, SIZES[data], SIZES[data]), 10)
 
 
-def model():
+def available(data: str) -> bool:
+    """digits ship with scikit-learn; MNIST once something downloaded it into the cache."""
+    from profond.data.download import is_cached
+
+    return data == "digits" or is_cached(data)
+
+
+def model(data: str = "digits"):
     """The trained model, from memory or the cache; None until someone trained it."""
+    data = check_choice("data", data, SIZES)
     with _lock:
-        if _state["model"] is None:
-            weights, config = _files()
+        state = _state[data]
+        if state["model"] is None:
+            weights, config = _files(data)
             if weights.exists() and config.exists():
-                net = _new_model()
+                net = _new_model(data)
                 net.load_state_dict(load_weights(weights))
                 net.eval()
-                _state.update(model=net, val_acc=json.loads(config.read_text())["val_acc"])
-        return _state["model"]
+                state.update(model=net, val_acc=json.loads(config.read_text())["val_acc"])
+        return state["model"]
 
 
-def status() -> dict:
-    return {"type": "cnn_status", "trained": model() is not None, "val_acc": _state["val_acc"]}
+def status(data: str = "digits") -> dict:
+    return {"type": "cnn_status", "data": data, "trained": model(data) is not None,
+            "val_acc": _state[data]["val_acc"],
+            "available": {name: available(name) for name in SIZES}}
 
 
 class _Progress(Callback):
-    def __init__(self, report):
-        self.report = report
+    def __init__(self, report, data: str):
+        self.report, self.data = report, data
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
-        self.report({"type": "train_progress", "epoch": epoch, "of": self.trainer.max_epochs,
-                     "acc": logs["acc"], "val_acc": logs["val_acc"]})
+        self.report({"type": "train_progress", "data": self.data, "epoch": epoch,
+                     "of": self.trainer.max_epochs, "val_acc": logs["val_acc"]})
 
 
-def train(epochs: int, report, seed: int = 0) -> dict:
-    """Adam(3e-3), batch 32, cross-entropy on digits' train split; `report` gets one
-    progress dict per epoch. Saves the weights and returns the new status."""
+def train(epochs: int, report, seed: int = 0, data: str = "digits") -> dict:
+    """Adam(3e-3), batch 32, cross-entropy on the dataset's train split (judged on its test
+    split); `report` gets one progress dict per epoch. Saves the weights; returns the status."""
     from profond.data import load
     from profond.scratch.learner import ScratchLearner
     from profond.scratch.nn.losses import CrossEntropyLoss
@@ -67,59 +80,89 @@ def train(epochs: int, report, seed: int = 0) -> dict:
     from profond.train.trainer import Trainer
 
     check_int("epochs", epochs, minimum=1)
-    data = load("digits")
-    net = _new_model()
+    data = check_choice("data", data, SIZES)
+    if not available(data):
+        raise ValueError(f"data: expected a dataset in the cache; {data} is not downloaded yet "
+                         f"(run `profond data show {data}` once online)")
+    dataset = load(data)
+    net = _new_model(data)
     learner = ScratchLearner(net, CrossEntropyLoss(), Adam(net.parameters(), lr=3e-3))
-    history = Trainer(max_epochs=epochs, batch_size=32, seed=seed,
-                      callbacks=[_Progress(report)]).fit(
-        learner, (data.X_train, data.y_train), (data.X_test, data.y_test))
+    # the train split's own accuracy is not shown: skipping it halves an MNIST epoch
+    history = Trainer(max_epochs=epochs, batch_size=32, seed=seed, eval_train=False,
+                      callbacks=[_Progress(report, data)]).fit(
+        learner, (dataset.X_train, dataset.y_train), (dataset.X_test, dataset.y_test))
     net.eval()
-    weights, config = _files()
-    save_weights(weights, net.state_dict(), {"model": MODEL, "data": "digits"})
+    weights, config = _files(data)
+    save_weights(weights, net.state_dict(), {"model": MODEL, "data": data})
     val_acc = float(history.val_acc[-1])
-    atomic_write_json(config, {"model": MODEL, "data": "digits", "epochs": epochs,
+    atomic_write_json(config, {"model": MODEL, "data": data, "epochs": epochs,
                                "val_acc": val_acc})
     with _lock:
-        _state.update(model=net, val_acc=val_acc)
-    return status()
+        _state[data].update(model=net, val_acc=val_acc)
+    return status(data)
 
 
-def preprocess(bitmap: list[int]) -> np.ndarray:
-    """sklearn's digits scanning: 32x32 on/off pixels, counted in 4x4 blocks (0..16), / 16.
+def preprocess(bitmap: list[int], data: str = "digits") -> np.ndarray:
+    """The drawing as the dataset's own scanning made its images.
 
-    bitmap (1024,) -> x (1, 1, 8, 8) float32 in [0, 1].
+    digits (sklearn): 32x32 on/off pixels counted in 4x4 blocks (0..16), / 16 -> (1, 1, 8, 8).
+    mnist (LeCun et al.): the ink's bounding box, kept square, averaged down to 20x20 (grey levels
+    from the anti-aliasing), placed in 28x28 with its centre of mass at the centre -> (1, 1, 28,
+    28). Values in [0, 1], float32.
     """
-    counts = np.asarray(bitmap, dtype=np.float32).reshape(8, 4, 8, 4).sum((1, 3))
-    return (counts / 16.0)[None, None]
+    image = np.asarray(bitmap, dtype=np.float32).reshape(32, 32)
+    if data == "digits":
+        return (image.reshape(8, 4, 8, 4).sum((1, 3)) / 16.0)[None, None]
+    out = np.zeros((28, 28), dtype=np.float32)
+    rows, cols = np.nonzero(image)
+    if len(rows) == 0:
+        return out[None, None]
+    crop = image[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    side = max(crop.shape)
+    square = np.zeros((side, side), dtype=np.float32)
+    top, left = (side - crop.shape[0]) // 2, (side - crop.shape[1]) // 2
+    square[top:top + crop.shape[0], left:left + crop.shape[1]] = crop
+    # exact area averaging: each of the 20x20 pixels is the mean of a side/20-wide window
+    box = np.kron(square, np.ones((20, 20), dtype=np.float32)).reshape(20, side, 20, side).mean(
+        (1, 3))
+    weights = box.sum()
+    cy, cx = (box.sum(1) @ np.arange(20)) / weights, (box.sum(0) @ np.arange(20)) / weights
+    y0, x0 = (int(np.clip(round(13.5 - c), 0, 8)) for c in (cy, cx))
+    out[y0:y0 + 20, x0:x0 + 20] = box
+    return out[None, None]
 
 
-def _require():
-    net = model()
+def _require(data: str):
+    net = model(data)
     if net is None:
-        raise ValueError("model: expected a trained CNN; got none yet (press Train)")
+        raise ValueError(f"model: expected a CNN trained on {data}; got none yet (press Train)")
     return net
 
 
-def explore(bitmap: list[int]) -> dict:
+def explore(bitmap: list[int], data: str = "digits") -> dict:
     """Every layer's output for one drawing and the top-3 softmax probabilities."""
-    net = _require()
-    x = preprocess(bitmap)
+    net = _require(data)
+    x = preprocess(bitmap, data)
     layers = [{"name": name, "shape": list(out.shape[1:]), "values": out[0].round(4).tolist()}
               for name, out in net.activations(x)]
     logits = np.asarray(layers[-1]["values"], dtype=np.float64)
     p = np.exp(logits - logits.max())
     p /= p.sum()
     top = np.argsort(-p)[:TOP]
-    return {"type": "cnn_predict", "input": (x[0, 0] * 16).round().astype(int).tolist(),
+    scale = 16 if data == "digits" else 255  # as the dataset stores its pixels
+    return {"type": "cnn_predict", "data": data,
+            "input": (x[0, 0] * scale).round().astype(int).tolist(), "input_max": scale,
             "layers": layers, "top": [{"digit": int(d), "p": float(p[d])} for d in top]}
 
 
-def patch(bitmap: list[int], layer: str, channel: int, row: int, col: int) -> dict:
+def patch(bitmap: list[int], layer: str, channel: int, row: int, col: int,
+          data: str = "digits") -> dict:
     """Conv output (channel, row, col) = sum(input patch * kernel) + bias, patch taken from the
     zero-padded input of that conv: patch (C, K, K), kernel (C, K, K)."""
-    net = _require()
-    outputs = dict(net.activations(preprocess(bitmap)))
-    source = preprocess(bitmap) if layer == "conv1" else outputs["pool1"]
+    net = _require(data)
+    x = preprocess(bitmap, data)
+    outputs = dict(net.activations(x))
+    source = x if layer == "conv1" else outputs["pool1"]
     conv = getattr(net, layer)
     out = outputs[layer]
     _check_cell(out.shape, channel, row, col)
@@ -140,5 +183,5 @@ def _check_cell(shape: tuple, channel: int, row: int, col: int) -> None:
 
 
 def embed(X: np.ndarray) -> np.ndarray:
-    """The penultimate layer (relu4, 84 features) for images X (N, 1, 8, 8)."""
-    return dict(_require().activations(X))["relu4"].astype(np.float64)
+    """The digits model's penultimate layer (relu4, 84 features) for images X (N, 1, 8, 8)."""
+    return dict(_require("digits").activations(X))["relu4"].astype(np.float64)

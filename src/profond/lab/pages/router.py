@@ -91,7 +91,7 @@ class PageSession:
             await _send(self.websocket, _error(field, f"{field}: {first['msg']}"))
             return
         try:
-            reply = await (self._train(msg.epochs) if msg.type == "cnn_train"
+            reply = await (self._train(msg.epochs, msg.data) if msg.type == "cnn_train"
                            else asyncio.to_thread(self._answer, msg))
         except ValueError as exc:
             await _send(self.websocket, _error(str(exc).split(":")[0], str(exc)))
@@ -104,8 +104,8 @@ class PageSession:
             return (classic.perceptron_trace(msg.points, msg.w, msg.lr, msg.max_epochs)
                     if kind == "perceptron" else classic.delta_descent(msg.points, msg.lr,
                                                                         msg.max_epochs))
-        simple = {"ping": lambda: {"type": "pong"}, "cnn_status": cnn.status,
-                  "fewshot_curve": accuracy_curve, "fewshot_reset": self._reset_fewshot}
+        simple = {"ping": lambda: {"type": "pong"}, "fewshot_curve": accuracy_curve,
+                  "fewshot_reset": self._reset_fewshot}
         if kind in simple:
             return simple[kind]()
         handlers = {
@@ -113,8 +113,9 @@ class PageSession:
                                                         m.W_hidden, m.W_output),
             "conv_size": lambda m: classic.conv_size(m.dim_in, m.kernel_size, m.stride,
                                                      m.padding),
-            "cnn_predict": lambda m: cnn.explore(m.bitmap),
-            "cnn_patch": lambda m: cnn.patch(m.bitmap, m.layer, m.channel, m.row, m.col),
+            "cnn_status": lambda m: cnn.status(m.data),
+            "cnn_predict": lambda m: cnn.explore(m.bitmap, m.data),
+            "cnn_patch": lambda m: cnn.patch(m.bitmap, m.layer, m.channel, m.row, m.col, m.data),
             "fewshot_add": lambda m: self.fewshot.add(m.label, m.bitmap),
             "fewshot_predict": lambda m: self.fewshot.predict(m.bitmap),
         }
@@ -124,11 +125,11 @@ class PageSession:
         self.fewshot = FewShot()
         return self.fewshot.summary()
 
-    async def _train(self, epochs: int) -> dict:
+    async def _train(self, epochs: int, data: str) -> dict:
         if self.training.locked():
             raise ValueError("train: expected no training in progress; one is running")
         loop = asyncio.get_running_loop()
         async with self.training:
             def report(frame):  # from the training thread: hand the frame to the event loop
                 asyncio.run_coroutine_threadsafe(_send(self.websocket, frame), loop)
-            return await asyncio.to_thread(cnn.train, epochs, report)
+            return await asyncio.to_thread(cnn.train, epochs, report, 0, data)

@@ -16,6 +16,7 @@ BITMAP = 32  # the drawing is sent as 32x32 on/off pixels, as sklearn's digits w
 Coord = Annotated[float, Field(ge=-2.0, le=3.0)]
 Weight = Annotated[float, Field(ge=-20.0, le=20.0)]
 Bit = Annotated[int, Field(ge=0, le=1)]
+CnnData = Literal["digits", "mnist"]  # the CNN explorer's datasets (cnn.SIZES)
 
 
 class Strict(BaseModel):
@@ -60,26 +61,38 @@ class ConvSize(Strict):
 
 
 class Drawing(Strict):
-    """A 32x32 bitmap, row by row: the CNN explores it, or the few-shot page classifies it."""
+    """A 32x32 bitmap, row by row: the few-shot page classifies it."""
 
-    type: Literal["cnn_predict", "fewshot_predict"]
+    type: Literal["fewshot_predict"]
     bitmap: list[Bit] = Field(min_length=BITMAP * BITMAP, max_length=BITMAP * BITMAP)
 
 
-class Patch(Strict):
+class Explore(Drawing):
+    """The CNN explorer runs the drawing through the model trained on `data`."""
+
+    type: Literal["cnn_predict"]
+    data: CnnData = "digits"
+
+
+class Patch(Explore):
     """Which conv output cell to explain: input patch x kernel + bias = value."""
 
     type: Literal["cnn_patch"]
-    bitmap: list[Bit] = Field(min_length=BITMAP * BITMAP, max_length=BITMAP * BITMAP)
     layer: Literal["conv1", "conv2"]
     channel: int = Field(ge=0, le=15)
-    row: int = Field(ge=0, le=7)
-    col: int = Field(ge=0, le=7)
+    row: int = Field(ge=0, le=27)
+    col: int = Field(ge=0, le=27)
 
 
 class Train(Strict):
     type: Literal["cnn_train"]
     epochs: int = Field(10, ge=1, le=MAX_TRAIN_EPOCHS)
+    data: CnnData = "digits"
+
+
+class Status(Strict):
+    type: Literal["cnn_status"]
+    data: CnnData = "digits"
 
 
 class AddExample(Strict):
@@ -89,9 +102,9 @@ class AddExample(Strict):
 
 
 class Simple(Strict):
-    type: Literal["cnn_status", "fewshot_reset", "fewshot_curve", "ping"]
+    type: Literal["fewshot_reset", "fewshot_curve", "ping"]
 
 
-Message = Annotated[Perceptron | Backprop | ConvSize | Drawing | Patch | Train | AddExample
-                    | Simple, Field(discriminator="type")]
+Message = Annotated[Perceptron | Backprop | ConvSize | Drawing | Explore | Patch | Train | Status
+                    | AddExample | Simple, Field(discriminator="type")]
 MESSAGE = TypeAdapter(Message)
