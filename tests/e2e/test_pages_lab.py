@@ -1,5 +1,6 @@
 """The course pages in real Chromium: the slides' OR run, drawing a digit for the CNN, few-shot."""
 
+import numpy as np
 import pytest
 from playwright.sync_api import expect
 
@@ -13,13 +14,15 @@ def fresh_cache(tmp_path_factory):
     """The server runs in this process: a temporary cache and no model yet, so Train is tested."""
     mp = pytest.MonkeyPatch()
     mp.setenv("PROFOND_CACHE", str(tmp_path_factory.mktemp("cache")))
-    mp.setitem(cnn._state, "model", None)
+    for data in cnn.SIZES:
+        mp.setitem(cnn._state, data, {"model": None, "val_acc": None})
     yield
     mp.undo()
 
 
 def _trained(page, url):
-    page.goto(url)
+    if url:
+        page.goto(url)
     status = page.get_by_test_id("model-status")
     expect(status).not_to_have_text("")
     if "accuracy" not in status.inner_text():
@@ -64,6 +67,30 @@ def test_drawn_strokes_yield_a_top3_prediction(page, lab_url):
     assert "%" in page.get_by_test_id("top-1").inner_text()
     expect(page.get_by_test_id("map-conv2-15")).to_be_visible()
     page.get_by_test_id("map-conv1-0").click(position={"x": 28, "y": 28})
+    expect(page.get_by_test_id("patch-sum")).to_contain_text("bias")
+
+
+def test_mnist_is_offered_once_downloaded_and_shows_28x28(page, lab_url):
+    page.goto(lab_url + "cnn")
+    expect(page.get_by_test_id("model-status")).not_to_have_text("")
+    mnist = page.locator('[data-testid="cnn-data"] option[value="mnist"]')
+    expect(mnist).to_be_disabled()
+    assert "profond data show mnist" in mnist.get_attribute("title")
+    rng = np.random.default_rng(0)  # a stand-in for the download, in MNIST's cached layout
+    np.savez(cnn.cache_dir() / "mnist-uint8.npz",
+             X_train=rng.integers(0, 256, (64, 1, 28, 28), dtype=np.uint8),
+             y_train=rng.integers(0, 10, 64), X_test=rng.integers(0, 256, (16, 1, 28, 28),
+                                                                    dtype=np.uint8),
+             y_test=rng.integers(0, 10, 16))
+    page.reload()
+    expect(mnist).to_be_enabled()
+    page.get_by_test_id("cnn-data").select_option("mnist")
+    expect(page.get_by_test_id("ca-output")).to_have_text("28")  # the conv widget follows
+    _trained(page, None)
+    _stroke(page, [(128, 30), (128, 230)])
+    expect(page.get_by_test_id("top-1")).to_contain_text("%")
+    expect(page.locator('[data-testid="pre-grid"] span')).to_have_count(28 * 28)
+    page.get_by_test_id("map-conv1-0").click(position={"x": 54, "y": 54})
     expect(page.get_by_test_id("patch-sum")).to_contain_text("bias")
 
 

@@ -6,24 +6,55 @@ import { DrawPad } from "./draw.js";
 import { modelPanel } from "./model.js";
 
 const CONVS = ["conv1", "conv2"];
-let bitmap = null, pad = null, send = null;
+const SIDES = { digits: 8, mnist: 28 };  // the input each dataset's LeNet-5 reads
+let bitmap = null, pad = null, send = null, data = "digits";
 
 function predict() {
   if (!pad || !panel.trained() || pad.isEmpty()) return;
   bitmap = pad.bitmap();
-  send({ type: "cnn_predict", bitmap });
+  send({ type: "cnn_predict", bitmap, data });
+}
+
+function clearShown() {
+  for (const id of ["top3", "maps", "patch", "pre-grid"]) $(id).replaceChildren();
 }
 
 function onDraw() {
   if (pad && pad.isEmpty()) {
-    for (const id of ["top3", "maps", "patch", "pre-grid"]) $(id).replaceChildren();
+    clearShown();
     bitmap = null;
   } else if (pad) predict();
 }
 
+// The dataset menu: its model, its preprocessing caption, its input size in the conv widget.
+function chooseData(value) {
+  data = value;
+  clearShown();
+  panel.forget();
+  const caption = $("pre-caption");
+  caption.dataset.i18n = data === "mnist" ? "preprocessMnist" : "preprocess";
+  caption.textContent = t(caption.dataset.i18n);
+  $("ca-input").value = SIDES[data];
+  convSize();
+  send({ type: "cnn_status", data });
+}
+
+function availability(message) {
+  const option = $("cnn-data").querySelector('option[value="mnist"]');
+  option.disabled = !message.available.mnist;
+  if (option.disabled) option.dataset.i18nTitle = "mnistMissing";
+  else delete option.dataset.i18nTitle;
+  option.title = option.disabled ? t("mnistMissing") : "";
+}
+
 function shown(message) {
+  if (message.data !== data) return;
+  const n = message.input.length, small = n <= 8;
+  $("pre-grid").style.gridTemplateColumns = `repeat(${n}, ${small ? 22 : 8}px)`;
+  $("pre-grid").classList.toggle("fine", !small);
   $("pre-grid").replaceChildren(...message.input.flat().map((count) => el("span",
-    { style: `background:rgba(32,33,36,${count / 16})`, class: count > 8 ? "light" : "" }, count)));
+    { style: `background:rgba(32,33,36,${count / message.input_max})`,
+      class: count > message.input_max / 2 ? "light" : "" }, small ? count : "")));
   $("top3").replaceChildren(...message.top.map((top, i) => el("div",
     { "data-testid": `top-${i + 1}` }, `${top.digit} · ${fmt(100 * top.p, 1)} %`)));
   $("maps").replaceChildren(...message.layers.map(layerRow));
@@ -64,7 +95,8 @@ function clickable(canvas, layer, channel, h, w) {
   canvas.tabIndex = 0;
   canvas.setAttribute("aria-label", `${layer} ${channel}`);
   let cell = [0, 0];
-  const ask = () => send({ type: "cnn_patch", bitmap, layer, channel, row: cell[0], col: cell[1] });
+  const ask = () => send({ type: "cnn_patch", bitmap, layer, channel, row: cell[0], col: cell[1],
+    data });
   canvas.addEventListener("click", (event) => {
     const box = canvas.getBoundingClientRect();
     cell = [Math.floor(((event.clientY - box.top) / box.height) * h),
@@ -114,6 +146,7 @@ function convShown(m) {
 }
 
 function failed(message) {
+  panel.failed(message);
   if (["dim_in", "kernel_size", "stride", "padding"].includes(message.field)) {
     $("ca-output").textContent = "✗";
     $("ca-output").classList.add("invalid");
@@ -121,9 +154,10 @@ function failed(message) {
   }
 }
 
-const panel = modelPanel(() => send, predict);
+const panel = modelPanel(() => send, predict, { data: () => data, onStatus: availability });
 send = startPage({ ...panel.handlers, cnn_predict: shown, cnn_patch: patchShown,
   conv_size: convShown, error: failed }, panel.show);
+$("cnn-data").addEventListener("change", (event) => chooseData(event.target.value));
 pad = new DrawPad($("draw"), onDraw);
 $("pencil").addEventListener("click", () => tool(false));
 $("eraser").addEventListener("click", () => tool(true));

@@ -94,7 +94,7 @@ async function snapshot() {
 
 const panel = modelPanel(() => send, predict);
 send = startPage({ ...panel.handlers, fewshot_classes: classesShown, fewshot_predict: predicted,
-  fewshot_curve: curveShown }, () => { panel.show(); if (curve) curveShown(curve); });
+  fewshot_curve: curveShown, error: panel.failed }, () => { panel.show(); if (curve) curveShown(curve); });
 pad = new DrawPad($("draw"), predict);
 $("add-example").addEventListener("click", add);
 $("class-name").addEventListener("keydown", (event) => { if (event.key === "Enter") add(); });
