@@ -43,15 +43,30 @@ def lab_url():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium`")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
+    with sync_playwright() as p:  # one per thread: every browser below comes from it
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def camera_browser(playwright):
+    """Chromium with its fake camera (a light figure moving on green) and camera access granted."""
+    camera = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+    chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                          args=ARGS + camera)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture

@@ -111,3 +111,24 @@ def test_examples_of_a_new_class_change_the_fewshot_prediction(page, lab_url):
     _stroke(page, diagonal)
     expect(page.get_by_test_id("prediction")).to_have_text("slash")
     expect(page.get_by_test_id("mean-2")).to_be_visible()
+
+
+def test_a_webcam_snapshot_becomes_a_drawing_that_is_classified(camera_browser, lab_url):
+    page = camera_browser.new_page(viewport={"width": 1280, "height": 960})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        _trained(page, lab_url + "fewshot")
+        for name, stroke in (("bar", [(128, 30), (128, 230)]), ("dash", [(30, 128), (230, 128)])):
+            page.get_by_test_id("class-name").fill(name)
+            _stroke(page, stroke)
+            page.get_by_test_id("add-example").click()
+        page.get_by_test_id("clear").click()
+        expect(page.get_by_test_id("webcam")).to_be_visible()
+        page.get_by_test_id("webcam").click()
+        expect(page.locator("#video")).to_be_visible()
+        expect(page.get_by_test_id("prediction")).not_to_have_text("–")  # the frame was drawn
+        assert page.get_by_test_id("error").inner_text() == ""
+    finally:
+        page.close()
+    assert not errors, errors

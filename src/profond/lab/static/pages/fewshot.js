@@ -75,7 +75,8 @@ function curveShown(m) {
   svg.replaceChildren(...nodes);
 }
 
-// feature-detected: a webcam frame becomes 32x32 on/off pixels (dark ink on light paper)
+// feature-detected: a webcam frame becomes 32x32 on/off pixels. The ink is whichever side of the
+// mean brightness (by 40 levels) holds fewer pixels: dark ink on paper, or chalk on a board.
 async function snapshot() {
   const video = $("video");
   if (!video.srcObject) {
@@ -89,7 +90,10 @@ async function snapshot() {
   const rgba = ctx.getImageData(0, 0, 32, 32).data;
   const grey = Array.from({ length: 1024 }, (_, i) => (rgba[4 * i] + rgba[4 * i + 1] + rgba[4 * i + 2]) / 3);
   const mean = grey.reduce((a, b) => a + b, 0) / grey.length;
-  pad.load(grey.map((g) => (g < mean - 40 ? 1 : 0)));
+  const dark = grey.map((g) => (g < mean - 40 ? 1 : 0)), light = grey.map((g) => (g > mean + 40 ? 1 : 0));
+  const count = (bits) => bits.reduce((a, b) => a + b, 0);
+  const darkInk = count(dark) > 0 && (count(light) === 0 || count(dark) <= count(light));
+  pad.load(darkInk ? dark : light);
 }
 
 const panel = modelPanel(() => send, predict);
