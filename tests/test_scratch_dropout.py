@@ -65,3 +65,26 @@ def test_functional_dropout_uses_the_given_generator():
 def test_p_outside_unit_interval_is_rejected():
     with pytest.raises(ValueError, match=r"p: expected a number in \[0.0, 1.0\]; got 1.5"):
         nn.Dropout(1.5)
+
+
+def test_gradient_matches_finite_differences_and_torch_through_the_same_mask():
+    """With the mask held fixed (the generator reseeded before every forward), Dropout is linear:
+    centred differences and torch autograd through x * mask / (1 - p) give our backward."""
+    torch = pytest.importorskip("torch")
+    from profond.scratch.gradcheck import numerical_grad_array, rel_error
+
+    p, rng = 0.3, np.random.default_rng(2)
+    x, dout = rng.standard_normal((6, 5)), rng.standard_normal((6, 5))
+    layer = nn.Dropout(p)
+
+    def forward(a):
+        scratch.manual_seed(7)
+        return layer(a)
+
+    out = forward(x)
+    dx = layer.backward(dout)
+    assert rel_error(dx, numerical_grad_array(forward, x.copy(), dout, eps=1e-5)) < 1e-7
+    mask = torch.tensor(out != 0, dtype=torch.float64)
+    x_t = torch.tensor(x, requires_grad=True)
+    (x_t * mask / (1 - p)).backward(torch.tensor(dout))
+    np.testing.assert_allclose(dx, x_t.grad.numpy(), atol=1e-12)
