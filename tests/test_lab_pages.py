@@ -131,6 +131,26 @@ def test_oversized_message_is_refused():
         assert socket.receive_json()["message"].startswith("message: expected at most")
 
 
+def test_a_binary_frame_or_a_failing_handler_costs_one_message_not_the_session(monkeypatch):
+    with TestClient(create_app()) as client, client.websocket_connect("/ws/pages") as socket:
+        socket.receive_json()
+        socket.send_bytes(b"\x00\x01")
+        assert socket.receive_json()["message"] == "message: expected JSON text; got binary"
+        monkeypatch.setattr(cnn, "status", lambda data: 1 / 0)
+        reply = ask(socket, {"type": "cnn_status"})
+        assert reply["message"] == "internal error: ZeroDivisionError: division by zero"
+        assert ask(socket, {"type": "ping"}) == {"type": "pong"}
+
+
+def test_a_page_from_another_origin_is_refused():
+    from starlette.websockets import WebSocketDisconnect
+
+    with TestClient(create_app()) as client, pytest.raises(WebSocketDisconnect) as info:
+        with client.websocket_connect("/ws/pages", headers={"origin": "http://evil.example"}) as ws:
+            ws.receive_json()
+    assert info.value.code == 1008
+
+
 def test_sessions_are_capped_and_idle_ones_closed():
     with TestClient(create_app(max_sessions=1, idle_s=0.2)) as client:
         with client.websocket_connect("/ws/pages") as first:

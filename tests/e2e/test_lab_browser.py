@@ -59,6 +59,14 @@ def test_french_switch_changes_the_labels(page, lab_url):
     expect(label).to_have_text("Taux d’apprentissage")
     expect(page.locator("[data-i18n=testLoss]")).to_have_text("Perte de test")
     assert "lang=fr" in page.evaluate("location.hash")
+    # the header's links to the other pages are in French and keep French on the next page
+    link = page.get_by_test_id("pages-nav").locator("a[href^='/backprop']")
+    expect(link).to_have_text("Rétropropagation")
+    link.click()
+    expect(page.locator("h2[data-i18n=bTitle]")).not_to_have_text("")
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    page.locator("nav a[href^='/']").first.click()  # and back to the playground, still French
+    expect(page.locator("[data-ctl=learning-rate] span")).to_have_text("Taux d’apprentissage")
 
 
 def test_classroom_link_hides_controls(page, lab_url):

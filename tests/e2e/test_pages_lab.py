@@ -70,6 +70,36 @@ def test_drawn_strokes_yield_a_top3_prediction(page, lab_url):
     expect(page.get_by_test_id("patch-sum")).to_contain_text("bias")
 
 
+def test_conv_widget_flags_a_kernel_that_fits_nowhere(page, lab_url):
+    page.goto(lab_url + "cnn")
+    expect(page.get_by_test_id("ca-output")).to_have_text("8")
+    page.get_by_test_id("ca-input").fill("3")
+    page.get_by_test_id("ca-kernel").fill("7")
+    page.get_by_test_id("ca-padding").fill("1")
+    expect(page.get_by_test_id("ca-output")).to_have_text("✗")
+    expect(page.get_by_test_id("ca-output")).to_have_class("value big invalid")
+    expect(page.get_by_test_id("ca-note")).to_contain_text("kernel_size <= dim_in + 2*padding")
+    page.get_by_test_id("ca-padding").fill("2")  # 3 + 4 - 7 = 0: one window fits
+    expect(page.get_by_test_id("ca-output")).to_have_text("1")
+
+
+def test_fewshot_pencil_eraser_and_clear_work(page, lab_url):
+    page.goto(lab_url + "fewshot")
+    _stroke(page, [(128, 30), (128, 230)])
+    ink = "() => document.querySelector('[data-testid=draw]').getContext('2d')"
+    count = ink + ".getImageData(0, 0, 256, 256).data.filter((v, i) => i % 4 === 3 && v > 0).length"
+    drawn = page.evaluate(f"({count})()")
+    assert drawn > 0
+    page.get_by_test_id("eraser").click()
+    expect(page.get_by_test_id("eraser")).to_have_class("tool selected")
+    _stroke(page, [(128, 30), (128, 130)])
+    assert 0 < page.evaluate(f"({count})()") < drawn
+    page.get_by_test_id("pencil").click()
+    expect(page.get_by_test_id("pencil")).to_have_class("tool selected")
+    page.get_by_test_id("clear").click()
+    assert page.evaluate(f"({count})()") == 0
+
+
 def test_mnist_is_offered_once_downloaded_and_shows_28x28(page, lab_url):
     page.goto(lab_url + "cnn")
     expect(page.get_by_test_id("model-status")).not_to_have_text("")

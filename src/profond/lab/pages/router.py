@@ -5,6 +5,7 @@ progress frames. Compute runs in a thread so that other sessions keep being serv
 import asyncio
 import contextlib
 import json
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
@@ -18,6 +19,7 @@ from profond.lab.pages.schema import MESSAGE
 STATIC = Path(__file__).resolve().parents[1] / "static"
 PAGES = ("perceptron", "backprop", "cnn", "fewshot")
 POLICY_VIOLATION, TRY_AGAIN_LATER = 1008, 1013
+log = logging.getLogger(__name__)
 
 
 def add_pages(app: FastAPI, *, same_origin, max_sessions: int, idle_s: float,
@@ -45,8 +47,14 @@ def add_pages(app: FastAPI, *, same_origin, max_sessions: int, idle_s: float,
         try:
             await _send(websocket, cnn.status())
             while True:
-                text = await asyncio.wait_for(websocket.receive_text(), timeout=idle_s)
-                if len(text) > max_bytes:
+                message = await asyncio.wait_for(websocket.receive(), timeout=idle_s)
+                if message["type"] == "websocket.disconnect":
+                    return
+                text = message.get("text")
+                if text is None:
+                    await _send(websocket, _error("message", "message: expected JSON text; "
+                                                  "got binary"))
+                elif len(text) > max_bytes:
                     await _send(websocket, _error("message", f"message: expected at most "
                                                   f"{max_bytes} bytes; got {len(text)}"))
                 else:
@@ -56,7 +64,7 @@ def add_pages(app: FastAPI, *, same_origin, max_sessions: int, idle_s: float,
                 await _send(websocket, {"type": "closed", "reason": "idle"})
                 await websocket.close()
         except (WebSocketDisconnect, RuntimeError):
-            pass  # the browser went away (or sent binary, which receive_text refuses)
+            pass  # the browser went away
         finally:
             app.state.page_sessions -= 1
 
@@ -95,6 +103,10 @@ class PageSession:
                            else asyncio.to_thread(self._answer, msg))
         except ValueError as exc:
             await _send(self.websocket, _error(str(exc).split(":")[0], str(exc)))
+            return
+        except Exception as exc:  # a bug must cost one message, not the page's session
+            log.exception("lab page message failed")
+            await _send(self.websocket, _error("", f"internal error: {type(exc).__name__}: {exc}"))
             return
         await _send(self.websocket, reply)
 

@@ -97,6 +97,10 @@ export function setLang(next) {
   for (const el of document.querySelectorAll("option[data-i18n-option]")) {
     el.textContent = t(el.dataset.i18nOption);
   }
+  // the links between the lab's pages carry the language along
+  for (const el of document.querySelectorAll('nav a[href^="/"]')) {
+    el.setAttribute("href", el.pathname + (lang === "fr" ? "#lang=fr" : ""));
+  }
   return lang;
 }
 

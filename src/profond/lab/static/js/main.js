@@ -3,12 +3,15 @@
 import { LossChart } from "./chart.js";
 import { buildControls, renderControls } from "./controls.js";
 import { Heatmap } from "./heatmap.js";
-import { getLang, setLang, t } from "./i18n.js";
+import { addStrings, getLang, setLang, t } from "./i18n.js";
 import { Network } from "./network.js";
 import { applyHidden, buildClassroom, download, downloadBase64, renderMetrics, showError }
   from "./panels.js";
 import { connect } from "./socket.js";
 import { readHash, view, writeHash } from "./state.js";
+import { STRINGS as PAGE_STRINGS } from "/static/pages/strings.js";
+
+addStrings(PAGE_STRINGS);  // the names of the other pages, in the header
 
 const $ = (id) => document.getElementById(id);
 const fromHash = readHash();

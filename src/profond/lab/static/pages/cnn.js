@@ -2,7 +2,7 @@
 
 import { t } from "/static/js/i18n.js";
 import { $, el, fmt, startPage } from "./common.js";
-import { DrawPad } from "./draw.js";
+import { bindTools, DrawPad } from "./draw.js";
 import { modelPanel } from "./model.js";
 
 const CONVS = ["conv1", "conv2"];
@@ -147,7 +147,8 @@ function convShown(m) {
 
 function failed(message) {
   panel.failed(message);
-  if (["dim_in", "kernel_size", "stride", "padding"].includes(message.field)) {
+  // the formula's own refusal (no window fits) comes back as field "conv_output_size"
+  if (["dim_in", "kernel_size", "stride", "padding", "conv_output_size"].includes(message.field)) {
     $("ca-output").textContent = "✗";
     $("ca-output").classList.add("invalid");
     $("ca-note").textContent = message.message;
@@ -159,14 +160,6 @@ send = startPage({ ...panel.handlers, cnn_predict: shown, cnn_patch: patchShown,
   conv_size: convShown, error: failed }, panel.show);
 $("cnn-data").addEventListener("change", (event) => chooseData(event.target.value));
 pad = new DrawPad($("draw"), onDraw);
-$("pencil").addEventListener("click", () => tool(false));
-$("eraser").addEventListener("click", () => tool(true));
-$("clear").addEventListener("click", () => pad.clear());
+bindTools(pad, $);
 for (const id of ["ca-input", "ca-kernel", "ca-padding", "ca-stride"]) $(id).addEventListener("input", convSize);
 convSize();
-
-function tool(erasing) {
-  pad.setErasing(erasing);
-  $("pencil").classList.toggle("selected", !erasing);
-  $("eraser").classList.toggle("selected", erasing);
-}

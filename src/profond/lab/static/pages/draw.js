@@ -104,3 +104,15 @@ export class DrawPad {
 
   changed() { this.onChange?.(this); }
 }
+
+// The pencil / eraser / clear buttons every drawing page has (ids pencil, eraser, clear).
+export function bindTools(pad, $) {
+  const tool = (erasing) => {
+    pad.setErasing(erasing);
+    $("pencil").classList.toggle("selected", !erasing);
+    $("eraser").classList.toggle("selected", erasing);
+  };
+  $("pencil").addEventListener("click", () => tool(false));
+  $("eraser").addEventListener("click", () => tool(true));
+  $("clear").addEventListener("click", () => pad.clear());
+}

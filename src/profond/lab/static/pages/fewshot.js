@@ -3,15 +3,15 @@
 
 import { t } from "/static/js/i18n.js";
 import { $, bars, el, fmt, startPage } from "./common.js";
-import { DrawPad } from "./draw.js";
+import { bindTools, DrawPad } from "./draw.js";
 import { modelPanel } from "./model.js";
 
 const NS = "http://www.w3.org/2000/svg";
 let pad = null, send = null, classes = { labels: [], counts: [] }, curve = null;
 
 function predict() {
-  if (!pad || pad.isEmpty()) return;
-  if (classes.labels.length < 2) {
+  if (!pad) return;
+  if (pad.isEmpty() || classes.labels.length < 2) {
     $("prediction").textContent = "–";
     return;
   }
@@ -100,6 +100,7 @@ const panel = modelPanel(() => send, predict);
 send = startPage({ ...panel.handlers, fewshot_classes: classesShown, fewshot_predict: predicted,
   fewshot_curve: curveShown, error: panel.failed }, () => { panel.show(); if (curve) curveShown(curve); });
 pad = new DrawPad($("draw"), predict);
+bindTools(pad, $);
 $("add-example").addEventListener("click", add);
 $("class-name").addEventListener("keydown", (event) => { if (event.key === "Enter") add(); });
 $("reset-classes").addEventListener("click", () => send({ type: "fewshot_reset" }));
