@@ -1,5 +1,6 @@
 """`profond rl train` and the RL experiments through the CLI, and the media they write."""
 
+import importlib.util
 import json
 
 import numpy as np
@@ -26,6 +27,8 @@ def test_frozenlake_q_learning_from_the_cli(tmp_path):
     assert result.exit_code == 0, result.output
     summary = last_json(result.output)
     assert summary["success_rate"] == 1.0 and summary["slippery"] is False
+    if importlib.util.find_spec("codecarbon"):  # RL runs measure their energy too
+        assert summary["energy_kwh"] > 0 and summary["carbon_country"] == "FRA"
     with Image.open(summary["gif"]) as gif:
         assert gif.format == "GIF" and gif.n_frames == 7  # S_0 .. S_6 on the shortest path
     assert (tmp_path / "returns.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

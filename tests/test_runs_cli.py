@@ -84,6 +84,19 @@ def test_train_records_a_finished_run_that_cannot_be_resumed(store):
     assert f"--resume: expected an unfinished run; '{run_id}' is finished" in again.stderr
 
 
+def test_every_stored_run_records_energy_and_runs_show_prints_it(store):
+    pytest.importorskip("codecarbon")
+    result = runner.invoke(app, ["train", "logistic", "--data", "iris", "--epochs", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    run_id = _last_json(result.stdout)["run_id"]
+    final = store.get(run_id)["final"]
+    assert final["energy_kwh"] > 0 and final["co2e_kg"] > 0 and final["carbon_country"] == "FRA"
+    # France's grid: tens of g CO2e per kWh, far below coal's ~800 g
+    assert 10 < 1000 * final["co2e_kg"] / final["energy_kwh"] < 150
+    shown = runner.invoke(app, ["runs", "show", run_id])
+    assert re.search(r"energy: \S+ kWh, CO2e: \S+ kg \(FRA grid", shown.stdout)
+
+
 def test_a_diverging_train_is_stored_as_failed_with_the_message(store):
     result = runner.invoke(app, ["train", "mlp", "--data", "iris", "--optimizer", "sgd",
                                  "--lr", "1e6", "--epochs", "2"])

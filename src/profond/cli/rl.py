@@ -46,10 +46,14 @@ def train(
 
         out = runs_dir() / "rl" / new_run_id(env, agent)
     out.mkdir(parents=True, exist_ok=True)
-    if env == "cartpole":
-        summary = _train_cartpole(agent, steps, seed, out)
-    else:
-        summary = _train_frozenlake(agent, episodes, slippery, seed, out)
+    from profond.train.energy import measured
+
+    with measured() as energy:  # kWh and CO2e when the carbon extra is installed
+        if env == "cartpole":
+            summary = _train_cartpole(agent, steps, seed, out)
+        else:
+            summary = _train_frozenlake(agent, episodes, slippery, seed, out)
+    summary.update(energy)
     files = ("curve", "gif", "agent_dir")
     console.print(rows_table([summary], title=f"{env} / {agent}: greedy evaluation",
                              columns=[k for k in summary if k not in files]))

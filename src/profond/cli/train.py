@@ -200,16 +200,15 @@ def fit_and_test(learner, splits: dict, epochs: int, batch_size: int, seed: int,
 
     The run store records every epoch and checkpoint; a resumed run restarts after its last one.
     """
-    from profond.limits.energy import emissions_meters
     from profond.train.callbacks import ProgressBar, TrainingDiverged
     from profond.train.history import History
     from profond.train.runs import RunRecorder, guard, restore
     from profond.train.trainer import Trainer
 
     initial_epoch = restore(run, learner) if run.checkpoint_dir.exists() else 0
-    meters = emissions_meters()  # kWh and CO2e when the carbon extra is installed
+    # RunRecorder also measures kWh and CO2e (into run.energy) when the carbon extra is installed
     trainer = Trainer(epochs, batch_size, seed=seed,
-                      callbacks=[*callbacks, *meters, ProgressBar(err_console), RunRecorder(run)])
+                      callbacks=[*callbacks, ProgressBar(err_console), RunRecorder(run)])
     start = time.perf_counter()
     try:
         with guard(run, learner):
@@ -226,8 +225,7 @@ def fit_and_test(learner, splits: dict, epochs: int, batch_size: int, seed: int,
     test = learner.evaluate(learner.prepare(*splits["test"]))
     final = {"test_acc": test.get("acc"), "test_loss": test["loss"], "epochs": len(history),
              "seconds": round(seconds, 3)}
-    for meter in meters:
-        final.update(meter.summary())
+    final.update(run.energy)
     return final, history
 
 

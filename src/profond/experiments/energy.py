@@ -1,5 +1,5 @@
 """Deck 003, "Limitations - Impact environnementaux": accuracy against the energy and CO2e of
-training, measured by CodeCarbon (profond.limits.energy), beside the slide's GPT-3 estimates.
+training, measured by CodeCarbon (profond.train.energy), beside the slide's GPT-3 estimates.
 """
 
 from pathlib import Path
@@ -16,9 +16,9 @@ CHATGPT_KWH_PER_DAY = 564_000  # slide: 564 MWh, ~220 t CO2e per day (Patel & Ah
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per model: parameters, test accuracy, kWh, g CO2e, and GPT-3's multiple of it."""
     from profond.data import load
-    from profond.limits.energy import EmissionsMeter
     from profond.limits.training import accuracy, fit, n_params
     from profond.models import create_model
+    from profond.train.energy import EmissionsMeter
 
     data = load("digits")
     rows = []

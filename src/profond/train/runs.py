@@ -108,6 +108,7 @@ class Run:
     def __init__(self, store: RunStore, run_id: str, folder: Path):
         self.store, self.id, self.folder = store, run_id, folder
         self.checkpoint_dir = self.folder / "checkpoint"
+        self.energy: dict = {}  # kWh and CO2e, filled by its RunRecorder when training ends
 
     @property
     def record(self) -> dict:
@@ -135,8 +136,10 @@ class Run:
         self.store.update(self.id, artifacts=artifacts)
 
     def finish(self, status: str, final: dict | None = None, error: str = "") -> None:
-        """Close the run with `status`; `final` metrics go to final.json and the row."""
-        if final is not None:
+        """Close the run with `status`; `final` metrics (with the energy its RunRecorder measured)
+        go to final.json and the row."""
+        if final is not None or self.energy:
+            final = {**(final or {}), **self.energy}
             final = {k: _plain(v) for k, v in final.items()}
             atomic_write_json(self.folder / "final.json", final)
             self.store.update(self.id, final=final)
@@ -189,12 +192,18 @@ class RunRecorder(Callback):
     """
 
     def __init__(self, run: Run):
+        from profond.train.energy import emissions_meters
+
         self.run = run
         self.interrupted = False
         self._previous_handler = None
         self.writer = None
+        # every run in the store records its energy and CO2e when the carbon extra is installed
+        self.meters = emissions_meters()
 
     def on_train_begin(self) -> None:
+        for meter in self.meters:
+            meter.on_train_begin()
         self.writer = _tensorboard_writer(self.run.folder / "tensorboard")
         if threading.current_thread() is threading.main_thread():
             self._previous_handler = signal.signal(signal.SIGINT, self._on_sigint)
@@ -219,6 +228,9 @@ class RunRecorder(Callback):
         save_model(self.run, learner)
 
     def on_train_end(self) -> None:
+        for meter in self.meters:
+            meter.on_train_end()
+            self.run.energy.update(meter.summary())
         if self.writer is not None:
             self.writer.close()
         if self._previous_handler is not None:

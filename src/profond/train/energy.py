@@ -3,6 +3,7 @@ OfflineEmissionsTracker: no network, no files. On a CPU without RAPL access Code
 to an estimate from the processor's TDP, so the figures are estimates, not meter readings.
 """
 
+import contextlib
 import importlib.util
 import os
 
@@ -60,3 +61,18 @@ def _has_output_methods(tracker_cls) -> bool:
 def emissions_meters() -> list[EmissionsMeter]:
     """[EmissionsMeter()] when codecarbon is installed (the `carbon` extra), else []."""
     return [EmissionsMeter()] if importlib.util.find_spec("codecarbon") else []
+
+
+@contextlib.contextmanager
+def measured():
+    """`with measured() as energy:` for training outside the Trainer (RL); on exit `energy` holds
+    {"energy_kwh", "co2e_kg", "carbon_country"} when the carbon extra is installed, else {}."""
+    energy, meters = {}, emissions_meters()
+    for meter in meters:
+        meter.on_train_begin()
+    try:
+        yield energy
+    finally:
+        for meter in meters:
+            meter.on_train_end()
+            energy.update(meter.summary())
