@@ -87,6 +87,17 @@ def test_mcts_tictactoe_quick_experiment(tmp_path):
     assert (tmp_path / "mcts_tictactoe.png").read_bytes()[:8] == PNG_MAGIC
 
 
+def test_mcts_connect4_quick_experiment_more_simulations_win_more(tmp_path):
+    summary = _experiment("mcts-connect4", tmp_path)
+    rows, claims = summary["rows"], summary  # the claims sit at the top of the JSON
+    assert all(r["win"] + r["draw"] + r["loss"] == r["games"] for r in rows)
+    # against random play: every game won at 100 simulations, fewer at one simulation
+    assert claims["win_rate_vs_random_at_top_budget"] == 1.0
+    assert claims["win_rate_vs_random_at_one_simulation"] < 0.8
+    assert claims["win_rate_uct100_vs_uct10"] >= 0.75  # and the bigger budget beats the smaller
+    assert (tmp_path / "mcts_connect4.png").read_bytes()[:8] == PNG_MAGIC
+
+
 def test_alphazero_tictactoe_quick_experiment(tmp_path):
     summary = _experiment("alphazero-tictactoe", tmp_path)
     assert [(r["opponent"].split(",")[0], r["alphazero_plays"]) for r in summary["rows"]] == [

@@ -18,9 +18,9 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     (a random optimal move), playing X and O, for each simulation budget."""
     budgets, games = (QUICK_BUDGETS, QUICK_GAMES) if quick else (BUDGETS, GAMES)
     rng = np.random.default_rng(seed)
-    rows = [_match(opponent, side, n, games[opponent], rng)
+    rows = [match("tictactoe", opponent, side, n, games[opponent], rng)
             for opponent in games for side in (1, -1) for n in budgets]
-    figure = _plot(rows, out_dir / "mcts_tictactoe.png")
+    figure = plot(rows, out_dir / "mcts_tictactoe.png", "UCT at tic-tac-toe")
     perfect = [r for r in rows if r["opponent"] == "minimax" and r["simulations"] == budgets[-1]]
     return ExperimentResult(
         name="mcts-tictactoe",
@@ -38,21 +38,27 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     )
 
 
-def _match(opponent: str, side: int, n_simulations: int, n_games: int,
-           rng: np.random.Generator) -> dict:
+def match(game: str, opponent: str, side: int, n_simulations: int, n_games: int,
+          rng: np.random.Generator) -> dict:
+    """UCT with `n_simulations` per move against `opponent` ("random", "minimax" at tic-tac-toe,
+    or "uct-N": UCT with N simulations), moving first (side 1, X) or second; W/D/L from UCT's
+    side."""
     from profond.further import minimax
-    from profond.further.games import TicTacToe, play_game, random_player, score
+    from profond.further.games import GAMES, play_game, random_player, score
     from profond.further.mcts import MCTS
 
     uct = MCTS(n_simulations, rng=rng).choose
-    other = random_player(rng) if opponent == "random" else minimax.perfect_player(rng)
+    if opponent.startswith("uct-"):
+        other = MCTS(int(opponent[4:]), rng=rng).choose
+    else:
+        other = random_player(rng) if opponent == "random" else minimax.perfect_player(rng)
     players = (uct, other) if side == 1 else (other, uct)
-    outcomes = [play_game(TicTacToe(), *players) for _ in range(n_games)]
+    outcomes = [play_game(GAMES[game](), *players) for _ in range(n_games)]
     return {"opponent": opponent, "uct_plays": "X" if side == 1 else "O",
             "simulations": n_simulations, "games": n_games, **score(outcomes, side)}
 
 
-def _plot(rows: list[dict], path: Path) -> Path:
+def plot(rows: list[dict], path: Path, title: str) -> Path:
     """Non-loss rate (wins + draws) against the simulation budget, one line per matchup."""
     from profond.plotting import pyplot
 
@@ -66,7 +72,7 @@ def _plot(rows: list[dict], path: Path) -> Path:
             ax.plot([r["simulations"] for r in line], rate, style,
                     label=f"UCT as {plays} vs {opponent}")
     ax.set(xscale="log", xlabel="simulations per move", ylabel="games not lost (fraction)",
-           ylim=(-0.05, 1.05), title="UCT at tic-tac-toe")
+           ylim=(-0.05, 1.05), title=title)
     ax.legend(fontsize="small", loc="lower right")
     fig.tight_layout()
     try:

@@ -23,6 +23,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "rl-frozenlake": ("profond.experiments.rl_frozenlake",
                       "Deck 000: Q-learning on FrozenLake 4x4"),
     "mcts-tictactoe": ("profond.experiments.mcts_tictactoe", "Deck 003: UCT vs random and minimax"),
+    "mcts-connect4": ("profond.experiments.mcts_connect4",
+                      "Deck 003: UCT at connect four, vs random and vs fewer simulations"),
     "alphazero-tictactoe": ("profond.experiments.alphazero_tictactoe", "AlphaZero vs minimax"),
     "finetune-gain": ("profond.experiments.finetune_gain", "Deck 003: fine-tuning vs scratch"),
     "mnist1d-table": ("profond.experiments.mnist1d_table", "MNIST-1D: 7 models, 4 vs paper's %"),
