@@ -43,3 +43,4 @@ def test_bias_audit_quick_table(tmp_path):
     assert counts[1]["light"] == counts[1]["heavy"]
     errors = [r for r in result.rows if r["Metric"] == "Error Rate (%)"]
     assert all(r["All"] < 15 for r in errors)  # far better than the 50 % of a coin
+    assert (tmp_path / "bias_audit.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

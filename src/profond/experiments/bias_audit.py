@@ -37,9 +37,11 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
                      **train_counts})
         claims[name] = {"error_light": table["Error Rate (%)"]["light"] / 100,
                         "error_heavy": table["Error Rate (%)"]["heavy"] / 100}
+    figure = _plot(rows, METRICS, out_dir / "bias_audit.png")
     return ExperimentResult(
         name="bias-audit", rows=rows,
         title="Subgroup audit on digits (odd vs even; groups by ink, test set)",
+        figures=[str(figure)],
         claims=claims,
         notes=[f"Groups: total ink of the 8x8 image vs the training median ({threshold:.1f}); "
                f"the training set keeps {100 * keep:g} % of the light-ink digits.",
@@ -55,3 +57,29 @@ def _train_predict(X, y, X_test, epochs: int, seed: int):
     model = create_model("mlp", (1, 8, 8), 2, hidden=(64,))
     learner, _ = fit(model, (X, y), epochs=epochs, lr=3e-3, seed=seed, eval_train=False)
     return learner.predict(X_test).argmax(1)
+
+
+def _plot(rows: list[dict], metrics, path: Path) -> Path:
+    """One panel per Gender Shades metric: light and heavy subgroups side by side, per classifier."""
+    import numpy as np
+
+    from profond.io import atomic_write
+    from profond.plotting import pyplot
+
+    plt = pyplot()
+    arms = list(dict.fromkeys(r["Classifier"] for r in rows))
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.2 * len(metrics), 3.4), squeeze=False)
+    x = np.arange(len(arms))
+    for ax, metric in zip(axes[0], metrics, strict=True):
+        values = {r["Classifier"]: r for r in rows if r["Metric"] == metric}
+        for shift, group in ((-0.2, "light"), (0.2, "heavy")):
+            ax.bar(x + shift, [values[a][group] for a in arms], 0.4, label=group)
+        ax.set_xticks(x, [a.split(" (")[0] for a in arms], fontsize="small")
+        ax.set_title(metric, fontsize="medium")
+        ax.grid(axis="y", alpha=0.3)
+    axes[0][0].legend(title="ink", fontsize="small", loc="lower left")
+    fig.tight_layout()
+    try:
+        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    finally:
+        plt.close(fig)
