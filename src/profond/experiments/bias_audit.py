@@ -60,7 +60,7 @@ def _train_predict(X, y, X_test, epochs: int, seed: int):
 
 
 def _plot(rows: list[dict], metrics, path: Path) -> Path:
-    """One panel per Gender Shades metric: light and heavy subgroups side by side, per classifier."""
+    """One panel per Gender Shades metric: light and heavy subgroups side by side, per model."""
     import numpy as np
 
     from profond.io import atomic_write
