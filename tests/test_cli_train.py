@@ -79,3 +79,44 @@ def test_a_diverging_run_stops_with_the_divergence_message():
     assert result.exit_code == 1
     assert re.search(r"error: loss became (nan|inf|diverged) at epoch 1 step \d+; "
                      r"try a lower learning rate \(got lr=10000\)", result.stderr)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--device", "tpu"], r"--device: expected auto, cpu, cuda, cuda:N or mps; got 'tpu'"),
+    (["--engine", "scratch", "--compile"], r"--device, --amp, --compile: expected the torch "
+                                            r"engine"),
+    (["--engine", "scratch", "--amp"], r"expected the torch engine"),
+])
+def test_device_options_are_checked_by_name(args, message):
+    result = runner.invoke(app, ["train", "mlp", "--data", "iris", "--epochs", "1", *args])
+    assert result.exit_code == 2 and re.search(message, result.stderr)
+
+
+def test_a_missing_gpu_is_named():
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    result = runner.invoke(app, ["train", "mlp", "--data", "iris", "--device", "cuda:0"])
+    assert result.exit_code == 2
+    assert "--device: expected a device this machine has (cpu); got 'cuda:0'" in result.stderr
+
+
+def test_device_and_amp_choices_are_recorded_in_the_run(tmp_path):
+    result = runner.invoke(app, ["train", "logistic", "--data", "iris", "--epochs", "2",
+                                 "--device", "cpu", "--no-amp", "--json"])
+    assert result.exit_code == 0, result.output
+    config = json.loads((tmp_path / "runs" / _last_json(result.stdout)["run_id"] / "config.json")
+                        .read_text())
+    assert (config["device"], config["amp"], config["compile"]) == ("cpu", False, False)
+
+
+@pytest.mark.slow
+def test_compile_trains_the_same_numbers_as_eager():
+    """torch.compile (inductor builds C++ on the CPU: ~40 s) changes speed, not the maths."""
+    args = ["train", "logistic", "--data", "iris", "--epochs", "2", "--json"]
+    eager = _last_json(runner.invoke(app, args).stdout)
+    compiled = runner.invoke(app, [*args, "--compile"])
+    assert compiled.exit_code == 0, compiled.output
+    compiled = _last_json(compiled.stdout)
+    assert compiled["test_acc"] == eager["test_acc"]
+    assert compiled["test_loss"] == pytest.approx(eager["test_loss"], abs=1e-5)

@@ -73,6 +73,13 @@ def test_nproc_launches_exactly_the_torchrun_command(monkeypatch):
     assert distributed.join(1, options) is None  # one process: nothing to launch or join
 
 
+def test_the_workers_get_the_device_choices_back_as_flags():
+    argv = distributed.command_argv("train", {"model": "mlp", "device": "cpu", "amp": False,
+                                              "compile": True, "out": None})
+    assert argv == ["train", "mlp", "--device", "cpu", "--no-amp", "--compile"]
+    assert "--no-amp" not in distributed.command_argv("train", {"amp": None})  # the default
+
+
 def test_several_processes_need_the_torch_engine():
     with pytest.raises(ValueError, match=r"--nproc: expected --engine torch for several "
                                          r"processes; got --engine scratch"):

@@ -4,6 +4,7 @@ The engine is chosen in one place, `build_learner(engine, spec)`: each engine re
 in ENGINES that turns the same ModelSpec into a Learner (protocol.py).
 """
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,9 @@ class ModelSpec:
     weight_decay: float
     seed: int
     input_shape: tuple[int, ...] = ()
+    device: str = "auto"  # torch only, as the three below: where the model trains
+    amp: bool | None = None  # mixed precision; None: on for cuda
+    compile: bool = False  # torch.compile the model
 
 
 def scratch_learner(spec: ModelSpec):
@@ -98,12 +102,19 @@ def train(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object last on stdout."),
     nproc: int = typer.Option(1, "--nproc", min=1, help="Processes: N > 1 runs this command "
                               "under torchrun with DistributedDataParallel (docs/scaling.md)."),
+    device: str = typer.Option("auto", "--device", help="torch engine: auto (cuda, then mps, "
+                               "then cpu), cpu, cuda, cuda:N or mps."),
+    amp: bool = typer.Option(None, "--amp/--no-amp", help="torch engine: mixed precision "
+                             "(default: on with cuda, off elsewhere)."),
+    compile_: bool = typer.Option(False, "--compile", help="torch engine: torch.compile the "
+                                  "model (slower start, faster steps on big models)."),
 ) -> None:
     """Train MODEL on a dataset; print test metrics, write learning curves, confusion matrix."""
     from profond.train import distributed
     options = dict(model=model, data=data, engine=engine, hidden=hidden, activation=activation,
                    optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch_size, seed=seed,
-                   weight_decay=weight_decay, dropout=dropout, val_fraction=val_fraction)
+                   weight_decay=weight_decay, dropout=dropout, val_fraction=val_fraction,
+                   device=device, amp=amp, compile=compile_)
     run = None
     if resume is not None:
         run, options = _resumed(resume)
@@ -120,7 +131,7 @@ def train(
     spec = ModelSpec(model, X_train.shape[1], n_outputs, dataset.task,
                      sizes if model == "mlp" else (), options["activation"], options["dropout"],
                      options["optimizer"], options["lr"], options["weight_decay"], seed,
-                     dataset.input_shape)
+                     dataset.input_shape, options["device"], options["amp"], options["compile"])
     learner = distributed.wrap(build_learner(engine, spec), ctx)
     if ctx is not None and ctx.rank:  # rank 0 alone records, prints and writes
         return distributed.follow(learner, splits, epochs, batch_size, seed, run)
@@ -143,7 +154,8 @@ def train(
 
 
 def check_args(model, data, engine, hidden, activation, optimizer, lr, epochs, batch_size, seed,
-               weight_decay, dropout, val_fraction) -> tuple[int, ...]:
+               weight_decay, dropout, val_fraction, device="auto", amp=None,
+               compile=False) -> tuple[int, ...]:
     """Raise ValueError naming the first bad option; return the parsed hidden sizes."""
     from profond.checks import check_choice, check_int, check_positive, check_range
     from profond.data import names
@@ -162,7 +174,27 @@ def check_args(model, data, engine, hidden, activation, optimizer, lr, epochs, b
     check_positive("--weight-decay", weight_decay, allow_zero=True)
     check_range("--dropout", dropout, 0.0, 0.95)
     check_range("--val-fraction", val_fraction, 0.0, 0.9)
+    check_device(device)
+    if engine == "scratch" and (device not in ("auto", "cpu") or amp or compile):
+        raise ValueError("--device, --amp, --compile: expected the torch engine (the scratch "
+                         f"engine runs NumPy on the CPU); got --engine scratch with --device "
+                         f"{device}, amp {amp}, compile {compile}")
     return parse_hidden(hidden)
+
+
+def check_device(device: str) -> None:
+    """A device name torch knows, and that this machine has (no CUDA here means no cuda)."""
+    if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", device):
+        raise ValueError(f"--device: expected auto, cpu, cuda, cuda:N or mps; got {device!r}")
+    if device.startswith("cuda") or device == "mps":
+        import torch
+
+        count = torch.cuda.device_count()
+        index = int(device.partition(":")[2] or 0)
+        has = (index < count) if device.startswith("cuda") else torch.backends.mps.is_available()
+        if not has:
+            raise ValueError(f"--device: expected a device this machine has (cpu"
+                             f"{', cuda:0..' + str(count - 1) if count else ''}); got {device!r}")
 
 
 def parse_hidden(text: str) -> tuple[int, ...]:
@@ -256,4 +288,5 @@ def _resumed(run_id: str):
         fail(exc.args[0])
     if run.record["status"] == "finished":
         fail(f"--resume: expected an unfinished run; {run_id!r} is finished")
-    return run, run.config
+    # runs recorded before --device, --amp and --compile existed ran with their defaults
+    return run, {"device": "auto", "amp": None, "compile": False, **run.config}

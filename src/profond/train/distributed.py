@@ -43,14 +43,19 @@ def launch(nproc: int, argv: list[str]) -> int:
     return subprocess.run(command, check=False).returncode
 
 
+NEGATABLE = ("amp",)  # on/off options whose default is neither: False must be said (--no-amp)
+
+
 def command_argv(command: str, options: dict, positional: str = "model") -> list[str]:
     """`options` back into a command line: {"batch_size": 64} -> --batch-size 64; True -> a flag;
-    None and False are left out."""
+    None and False are left out, except False for NEGATABLE options (--no-amp)."""
     argv = [command] + ([str(options[positional])] if options.get(positional) is not None else [])
     for key, value in options.items():
+        flag = "--" + key.replace("_", "-")
+        if value is False and key in NEGATABLE:
+            argv.append("--no-" + key.replace("_", "-"))
         if key == positional or value is None or value is False:
             continue
-        flag = "--" + key.replace("_", "-")
         argv += [flag] if value is True else [flag, str(value)]
     return argv
 

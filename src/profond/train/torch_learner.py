@@ -268,4 +268,5 @@ def learner_from_spec(spec) -> TorchLearner:
     model = create_model(spec.model, shape, spec.n_outputs, **options)
     optimizer = OPTIMIZERS[spec.optimizer](model.parameters(), lr=spec.lr,
                                            weight_decay=spec.weight_decay)
-    return TorchLearner(model, None, optimizer, task=spec.task, input_shape=shape)
+    return TorchLearner(model, None, optimizer, task=spec.task, input_shape=shape,
+                        device=spec.device, amp=spec.amp, compile=spec.compile)
