@@ -47,6 +47,18 @@ def test_two_processes_train_as_one_and_write_one_run(tmp_path):
         RunStore(runs).get(one["run_id"])["epochs"][-1]["acc"], abs=0.01)
 
 
+def test_a_diverging_two_process_run_reports_once_from_rank_0(tmp_path):
+    env = {**os.environ, "PROFOND_RUNS": str(tmp_path / "runs"), "OMP_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, "-m", "profond", "train", "mlp", "--data", "iris",
+                           "--optimizer", "sgd", "--lr", "1e6", "--epochs", "2", "--nproc", "2"],
+                          capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert done.returncode == 1
+    assert done.stderr.count("error: loss ") == 1 and "try a lower learning rate" in done.stderr
+    assert "[rank1]" not in done.stderr and "FutureWarning" not in done.stderr
+    (record,) = RunStore(tmp_path / "runs").list()
+    assert record["status"] == "failed" and record["error"].startswith("loss ")
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("torchrun") is None, reason="the torchrun script is not on PATH")
 def test_the_torchrun_command_itself(tmp_path):

@@ -155,14 +155,15 @@ def test_early_stopping_ignores_improvements_below_min_delta():
         trainer.fit(Recorder(val_losses=[1.0]), _data(2), _val())
 
 
-@pytest.mark.parametrize(("bad", "word"), [(math.nan, "nan"), (math.inf, "inf"), (-math.inf, "inf"),
-                                            (2e6, "diverged")])
+@pytest.mark.parametrize(("bad", "word"), [
+    (math.nan, "became nan"), (math.inf, "became inf"), (-math.inf, "became inf"),
+    (2e6, "exploded to 2e+06 (over 1e+06 x the first batch's 1)")])
 def test_divergence_message_names_epoch_step_and_lr(bad, word):
     # 10 examples, batch 4 -> 3 steps per epoch: global step 5 is epoch 2, step 2
     learner = Recorder(lr=0.5, bad_loss_at=5, bad_loss=bad)
     with pytest.raises(TrainingDiverged) as info:
         Trainer(3, 4).fit(learner, _data(10))
-    assert str(info.value) == (f"loss became {word} at epoch 2 step 2; "
+    assert str(info.value) == (f"loss {word} at epoch 2 step 2; "
                                "try a lower learning rate (got lr=0.5)")
     assert learner.steps == 5
 

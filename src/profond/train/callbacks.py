@@ -51,9 +51,11 @@ class DivergenceStop(Callback):
         exploded = self.first_loss > 0 and abs(loss) > self.factor * self.first_loss
         if math.isfinite(loss) and not exploded:
             return
-        what = "nan" if math.isnan(loss) else "inf" if math.isinf(loss) else "diverged"
+        what = ("became nan" if math.isnan(loss) else "became inf" if math.isinf(loss)
+                else f"exploded to {loss:.3g} (over {self.factor:g} x the first batch's "
+                     f"{self.first_loss:.3g})")
         lr = self.trainer.learner.lr
-        raise TrainingDiverged(f"loss became {what} at epoch {self.trainer.epoch} step {step}; "
+        raise TrainingDiverged(f"loss {what} at epoch {self.trainer.epoch} step {step}; "
                                f"try a lower learning rate (got lr={lr:g})")
 
 

@@ -12,6 +12,7 @@ import atexit
 import os
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -113,9 +114,13 @@ class DistributedLearner:
         # "cuda" without an index is the current device: the one init_from_env set for this rank
         device_ids = ([device.index if device.index is not None else torch.cuda.current_device()]
                       if device.type == "cuda" else None)
-        # no buffers to broadcast in profond's models; evaluation shards then need no collective
-        learner.forward = DistributedDataParallel(learner.model, device_ids=device_ids,
-                                                  broadcast_buffers=False)
+        # no buffers to broadcast in profond's models; evaluation shards then need no collective.
+        # torch 2.13 deprecates the name, and says to keep it until init_sync_buffers exists.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="`broadcast_buffers` is deprecated",
+                                    category=FutureWarning)
+            learner.forward = DistributedDataParallel(learner.model, device_ids=device_ids,
+                                                      broadcast_buffers=False)
         self.loss = _ScaledLoss(learner.loss_fn)
         learner.loss_fn = self.loss
 
@@ -191,6 +196,12 @@ def follow(learner: DistributedLearner, splits: dict, epochs: int, batch_size: i
         state.pop("rng.torch", None)
         learner.load_state_dict(state)
         initial_epoch = meta["epoch"]
-    Trainer(epochs, batch_size, seed=seed).fit(learner, splits["train"], val=splits.get("val"),
-                                               initial_epoch=initial_epoch)
+    from profond.train.callbacks import TrainingDiverged
+
+    try:
+        Trainer(epochs, batch_size, seed=seed).fit(learner, splits["train"],
+                                                   val=splits.get("val"),
+                                                   initial_epoch=initial_epoch)
+    except TrainingDiverged:
+        return  # every rank sees the same all-reduced loss: rank 0 reports it and records the run
     learner.evaluate(learner.prepare(*splits["test"]))
