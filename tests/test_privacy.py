@@ -114,3 +114,14 @@ def test_quick_privacy_dp_experiment(tmp_path):
     assert rows["1.0"]["test %"] < rows["inf"]["test %"] - 5
     assert rows["1.0"]["spent ε"] <= 1.0 + 1e-3
     assert (tmp_path / "privacy_dp.png").exists()
+
+
+def test_privacy_inversion_quick_experiment_recovers_label_and_pixels(tmp_path):
+    from profond.experiments.registry import run_experiment
+
+    result = run_experiment("privacy-inversion", quick=True, seed=0, out_dir=tmp_path)
+    assert len(result.rows) >= 3
+    for row in result.rows:
+        assert row["recovered label"] == row["label"]
+        assert row["mse after 30 steps"] < 0.01 < row["mse after 1 step"]
+    assert (tmp_path / "privacy_inversion.png").read_bytes()[:4] == b"\x89PNG"

@@ -58,6 +58,17 @@ def test_bad_arguments_are_named(args, message):
     assert message in result.output
 
 
+def test_rl_cartpole_experiment_quick_learns_beyond_random(tmp_path):
+    result = runner.invoke(app, ["experiment", "run", "rl-cartpole", "--quick",
+                                 "--out", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = last_json(result.output)["rows"]
+    assert [(r["agent"], r["steps"]) for r in rows] == [("dqn", 5000), ("reinforce", 5000)]
+    # a uniformly random policy lasts about 22 steps; 5000 steps of learning already do better
+    assert all(r["mean_return"] > 50 for r in rows)
+    assert any(path.suffix == ".png" for path in tmp_path.iterdir())
+
+
 def test_rl_frozenlake_experiment_quick(tmp_path):
     result = runner.invoke(app, ["experiment", "run", "rl-frozenlake", "--quick",
                                  "--out", str(tmp_path), "--json"])
