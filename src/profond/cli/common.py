@@ -54,4 +54,4 @@ def _is_number(value) -> bool:
 def _fmt(value) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
-    return str(value)
+    return "—" if value is None else str(value)  # a value that does not apply (null in JSON)
