@@ -117,6 +117,8 @@ def test_conv_size_flags_impossible_windows(ws):
     ({"type": "cnn_predict", "bitmap": [0] * 1023}, "bitmap"),
     ({"type": "cnn_predict", "bitmap": [2] * 1024}, "bitmap.0"),
     ({"type": "ping", "extra": 1}, "extra"),
+    ({"type": "perceptron", "points": [{"x1": 0, "x2": 0, "t": 1}], "max_epochs": 150},
+     "max_epochs"),
 ])
 def test_bad_messages_become_error_frames_naming_the_field(ws, message, field):
     reply = ask(ws, message)

@@ -190,6 +190,30 @@ def test_with_no_training_point_step_and_play_say_so_and_pause(client):
         assert frame["epoch"] == 1
 
 
+def test_every_size_is_capped_by_name(client):
+    from profond.lab.schema import MAX_CSV_BYTES, MAX_POINTS
+    from profond.lab.server import MAX_MESSAGE_BYTES
+
+    rows = "\n".join(f"{i % 6},{i % 5},{i % 2}" for i in range(MAX_POINTS + 1))
+    with client.websocket_connect("/ws") as ws:
+        opened(ws)
+        send(ws, type="upload_csv", text="x1,x2,label\n" + rows)
+        assert until(ws, "error")["message"] == (f"csv: expected at most {MAX_POINTS} points; "
+                                                 "got more")
+        send(ws, type="upload_csv", text="x" * (MAX_CSV_BYTES + 1))
+        assert until(ws, "error")["field"] == "text"
+        ws.send_text("x" * (MAX_MESSAGE_BYTES + 1))
+        assert until(ws, "error")["message"].startswith(
+            f"message: expected at most {MAX_MESSAGE_BYTES} bytes")
+        full = "\n".join(f"{i % 6},{i % 5},{i % 2}" for i in range(MAX_POINTS))
+        send(ws, type="upload_csv", text="x1,x2,label\n" + full)  # exactly the cap: accepted
+        data = until(ws, "data")
+        assert len(data["train"]) + len(data["test"]) == MAX_POINTS
+        send(ws, type="add_point", x=0.5, y=0.5, label=1)
+        assert until(ws, "error")["message"] == (f"points: expected at most {MAX_POINTS}; "
+                                                 f"got {MAX_POINTS + 1}")
+
+
 def test_play_stops_after_max_epochs(client):
     with client.websocket_connect("/ws") as ws:
         opened(ws)

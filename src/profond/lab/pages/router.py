@@ -96,7 +96,9 @@ class PageSession:
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"][1:]) or "message"
-            await _send(self.websocket, _error(field, f"{field}: {first['msg']}"))
+            text = first["msg"].removeprefix("Value error, ")  # our own checks name the field
+            await _send(self.websocket, _error(field, text if text.startswith(f"{field}:")
+                                               else f"{field}: {text}"))
             return
         try:
             reply = await (self._train(msg.epochs, msg.data) if msg.type == "cnn_train"

@@ -6,7 +6,7 @@ message becomes an error frame naming the field, never an exception inside the s
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, field_validator
 
 MAX_POINTS, MAX_PERCEPTRON_EPOCHS, MAX_DELTA_EPOCHS = 40, 100, 200
 MAX_TRAIN_EPOCHS = 30
@@ -37,6 +37,15 @@ class Perceptron(Strict):
     w: list[Weight] = Field(default_factory=lambda: [0.0, 1.0, 0.0], min_length=3, max_length=3)
     lr: float = Field(1.0, gt=0.0, le=10.0)
     max_epochs: int = Field(20, ge=1, le=MAX_DELTA_EPOCHS)
+
+    @field_validator("max_epochs")
+    @classmethod
+    def _perceptron_epochs(cls, value: int, info: ValidationInfo) -> int:
+        # the perceptron's table grows by one row per example: a tighter cap than the delta rule's
+        if info.data.get("type") == "perceptron" and value > MAX_PERCEPTRON_EPOCHS:
+            raise ValueError(f"max_epochs: expected at most {MAX_PERCEPTRON_EPOCHS} for the "
+                             f"perceptron; got {value}")
+        return value
 
 
 class Backprop(Strict):
