@@ -139,6 +139,17 @@ def test_l1_prunes_weights_to_exact_zero():
     assert (weights == 0).sum() >= 3
 
 
+def test_the_exported_script_prunes_with_l1_as_the_lab_does(tmp_path, monkeypatch):
+    cfg = Config(regularization="L1", reg_rate=0.3, lr=0.1)
+    pg = Playground(cfg, make_data(cfg, np.zeros((0, 3))), init_seed=0)
+    script = tmp_path / "model.py"
+    script.write_text(torch_script(pg))
+    monkeypatch.setattr(sys, "argv", [str(script), "--epochs", "5"])
+    namespace = runpy.run_path(str(script), run_name="__main__")
+    weights = np.concatenate([w.detach().numpy().ravel() for w in namespace["weights"]])
+    assert (weights == 0).sum() >= 3  # exact zeros: a sign flip is cut, not left to oscillate
+
+
 def test_exported_script_rebuilds_the_network(tmp_path, monkeypatch, capsys):
     cfg = Config(features=["x1", "x2", "x1^2", "sin(x2)"], hidden=[3, 2], activation="relu",
                  dropout=0.1, optimizer="adam", lr=0.01)

@@ -101,7 +101,13 @@ def torch_script(pg: Playground) -> str:
     penalty = {"none": "0.0", "L1": f"{cfg.reg_rate} * sum(w.abs().sum() for w in weights)",
                "L2": f"{cfg.reg_rate} * 0.5 * sum((w * w).sum() for w in weights)"}
     modules = ",\n    ".join(_module_lines(pg))
-    return TEMPLATE.format(
+    # as the lab (TFP's nn.ts): after an L1 step, a weight whose sign flipped becomes exactly 0
+    prune = ("\n            with torch.no_grad():\n"
+             "                for w, old in zip(weights, before):\n"
+             "                    w[w * old < 0] = 0.0") if cfg.regularization == "L1" else ""
+    keep = ("\n            before = [w.detach().clone() for w in weights]"
+            if cfg.regularization == "L1" else "")
+    return TEMPLATE.format(prune=prune, keep=keep,
         epoch=pg.epoch, dataset=cfg.dataset, seed=cfg.seed, features=features, modules=modules,
         state=json.dumps(weights), X_train=json.dumps(_rounded(d.X_train)),
         y_train=json.dumps(d.y_train.tolist()), X_test=json.dumps(_rounded(d.X_test)),
@@ -166,8 +172,8 @@ def main():
             idx = order[start:start + {batch_size}]
             loss = loss_fn(model(X_train[idx]), y_train[idx]) + {penalty}
             optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+            loss.backward(){keep}
+            optimizer.step(){prune}
         if epoch % 10 == 0 or epoch == args.epochs:
             print(f"epoch {{epoch}}: train loss {{evaluate(X_train, y_train):.4f}}, "
                   f"test loss {{evaluate(X_test, y_test):.4f}}")
