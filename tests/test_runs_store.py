@@ -98,3 +98,30 @@ def test_tensorboard_events_are_written_when_tensorboard_is_installed(tmp_path):
     X = np.random.default_rng(0).standard_normal((20, 3)).astype(np.float32)
     Trainer(2, 10, callbacks=[RunRecorder(run)]).fit(learner, (X, (X[:, 0] > 0).astype(int)))
     assert list((run.folder / "tensorboard").glob("events.out.tfevents.*"))
+
+
+def test_checkpoints_keep_every_gpu_generator_and_resume_restores_them(tmp_path, monkeypatch):
+    """No GPU here: torch.cuda's generator calls are stood in for, the plumbing is real."""
+    torch = pytest.importorskip("torch")
+    from profond.train.runs import RunRecorder, restore
+    from profond.train.torch_learner import TorchLearner
+    from profond.train.trainer import Trainer
+
+    gpus = [torch.tensor([1, 2, 3], dtype=torch.uint8), torch.tensor([4, 5, 6], dtype=torch.uint8)]
+    restored = []
+    for name, value in (("is_available", lambda: True), ("is_initialized", lambda: True),
+                        ("device_count", lambda: 2), ("get_rng_state_all", lambda: gpus),
+                        ("set_rng_state_all", restored.extend)):
+        monkeypatch.setattr(torch.cuda, name, value)
+
+    def learner():
+        model = torch.nn.Linear(4, 3)
+        return TorchLearner(model, None, torch.optim.SGD(model.parameters(), lr=0.1), "cpu")
+
+    store = RunStore(tmp_path)
+    run = store.create({"model": "linear"})
+    X, y = np.random.default_rng(0).standard_normal((20, 4)).astype(np.float32), np.arange(20) % 3
+    Trainer(1, 8, callbacks=[RunRecorder(run)]).fit(learner(), (X, y))
+    assert "checkpoint" in store.get(run.id)["artifacts"]
+    assert restore(run, learner()) == 1
+    assert [t.tolist() for t in restored] == [[1, 2, 3], [4, 5, 6]]

@@ -191,9 +191,10 @@ def follow(learner: DistributedLearner, splits: dict, epochs: int, batch_size: i
     initial_epoch = 0
     if run is not None and run.checkpoint_dir.exists():
         from profond.train.checkpoint import load_checkpoint
+        from profond.train.runs import pop_rng_states
 
         state, meta = load_checkpoint(run.checkpoint_dir)
-        state.pop("rng.torch", None)
+        pop_rng_states(state)  # rank 0 restores the generators; followers take no draws of theirs
         learner.load_state_dict(state)
         initial_epoch = meta["epoch"]
     from profond.train.callbacks import TrainingDiverged

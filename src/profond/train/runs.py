@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+import numpy as np
+
 from profond.io import atomic_write_json
 from profond.paths import runs_dir
 from profond.train.callbacks import Callback, TrainingDiverged
@@ -219,12 +221,10 @@ class RunRecorder(Callback):
                 self.writer.add_scalar(name, value, epoch)
             self.writer.flush()
         learner = self.trainer.learner
-        state = dict(learner.state_dict())
-        torch = sys.modules.get("torch")
-        if torch is not None:
-            state["rng.torch"] = torch.get_rng_state().numpy()
+        state = {**learner.state_dict(), **_rng_states()}
         save_checkpoint(self.run.checkpoint_dir, state,
                         {"epoch": epoch, "seed": self.trainer.seed, "lr": float(learner.lr)})
+        self.run.add_artifact("checkpoint", self.run.checkpoint_dir)
         save_model(self.run, learner)
 
     def on_train_end(self) -> None:
@@ -263,15 +263,36 @@ def save_model(run: Run, learner) -> Path:
     return path
 
 
+def _rng_states() -> dict[str, np.ndarray]:
+    """torch's CPU generator and, when CUDA is in use, every GPU's (dropout and augmentation on a
+    GPU draw from the device's own generator): "rng.torch", "rng.cuda.<i>"."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return {}
+    states = {"rng.torch": torch.get_rng_state().numpy()}
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        states.update((f"rng.cuda.{i}", s.numpy())
+                      for i, s in enumerate(torch.cuda.get_rng_state_all()))
+    return states
+
+
+def pop_rng_states(state: dict) -> dict[str, np.ndarray]:
+    """Take the generator states out of a checkpoint's state (what `_rng_states` put in)."""
+    return {k: state.pop(k) for k in [k for k in state if k.startswith("rng.")]}
+
+
 def restore(run: Run, learner) -> int:
-    """Load the run's last checkpoint into `learner` (and torch's RNG); return its epoch."""
+    """Load the run's last checkpoint into `learner` (and torch's RNGs); return its epoch."""
     state, meta = load_checkpoint(run.checkpoint_dir)
-    rng = state.pop("rng.torch", None)
+    rng = pop_rng_states(state)
     learner.load_state_dict(state)
-    if rng is not None:
+    if rng:
         import torch
 
-        torch.set_rng_state(torch.from_numpy(rng))
+        torch.set_rng_state(torch.from_numpy(rng["rng.torch"]))
+        gpus = [torch.from_numpy(rng[f"rng.cuda.{i}"]) for i in range(len(rng) - 1)]
+        if gpus and torch.cuda.is_available() and len(gpus) == torch.cuda.device_count():
+            torch.cuda.set_rng_state_all(gpus)
     run.truncate_epochs(meta["epoch"])
     return meta["epoch"]
 
