@@ -146,6 +146,18 @@ def test_offline_error_names_the_url_and_where_to_put_the_file(tmp_path, cache, 
     assert f"copy it to {dest}" in message and source.sha256[dest.name] in message
 
 
+def test_offline_mnist_names_all_four_missing_files_at_once(cache, monkeypatch):
+    def offline(url, timeout=None):
+        raise URLError("no route to host")
+    monkeypatch.setattr(download, "urlopen", offline)
+    with pytest.raises(DownloadError) as err:
+        download.load_remote("mnist")
+    message = str(err.value)
+    assert message.startswith("mnist: 4 files are missing:")
+    for name in download.IDX_FILES:
+        assert f"copy it to {cache / 'mnist' / name}" in message
+
+
 def test_a_file_put_by_hand_is_used_offline_and_checked(tmp_path, cache, monkeypatch):
     monkeypatch.setattr(download, "urlopen", lambda url, timeout=None: 1 / 0)
     source = Source("tiny", "idx", ("https://example.invalid/",), {"a.gz": sha(b"hello")}, ())

@@ -31,7 +31,7 @@ def tune(
     trials: int = typer.Option(None, "--trials", help="Random draws (default 10)."),
     epochs: int = typer.Option(10, "--epochs", help="Epochs per trial (unless searched)."),
     workers: int = typer.Option(None, "--workers", help="Parallel trial processes "
-                                "(default min(cores, 2))."),
+                                "(default: one per usable core)."),
     seed: int = typer.Option(0, "--seed", help="Seed for inits, shuffles, draws and the split."),
     val_fraction: float = typer.Option(0.2, "--val-fraction", help="Validation part of train."),
     engine: str = typer.Option("torch", "--engine", help="Engine, as for `profond train`."),

@@ -98,7 +98,7 @@ def load_remote(name: str) -> Dataset:
 
 def _parse_idx_set(source: Source) -> dict:
     images_train, labels_train, images_test, labels_test = (
-        read_idx(fetch(source, filename)) for filename in IDX_FILES)
+        read_idx(path) for path in fetch_all(source, IDX_FILES))
     return {"X_train": images_train[:, None], "y_train": labels_train.astype(np.int64),
             "X_test": images_test[:, None], "y_test": labels_test.astype(np.int64)}
 
@@ -129,6 +129,23 @@ def fetch(source: Source, filename: str) -> Path:
         f"{source.name}: could not download {filename}: {'; '.join(failures)}. If this machine "
         f"is offline, fetch {source.mirrors[0] + filename} elsewhere and copy it to {dest} "
         f"(sha256 {expected}); profond checks it and uses it.")
+
+
+def fetch_all(source: Source, filenames) -> list[Path]:
+    """`fetch` each file; when some cannot be had, one DownloadError names every missing file
+    (someone offline copies them all by hand at once, not one per attempt)."""
+    paths, failures = [], []
+    for filename in filenames:
+        try:
+            paths.append(fetch(source, filename))
+        except DownloadError as err:
+            failures.append(str(err))
+    if len(failures) == 1:
+        raise DownloadError(failures[0])
+    if failures:
+        raise DownloadError(f"{source.name}: {len(failures)} files are missing:\n" +
+                            "\n".join(f"- {f.removeprefix(source.name + ': ')}" for f in failures))
+    return paths
 
 
 def download(url: str, dest: Path, sha256: str) -> Path:

@@ -166,9 +166,10 @@ class Trial:
 
 
 def default_workers() -> int:
-    """min(usable cores, 2): trials are small, and two processes already halve a search."""
+    """The usable cores: one single-threaded trial per core (run_trials never starts more
+    processes than there are trials)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, 2))
+    return max(1, cores or 1)
 
 
 def _worker_init(initializer: Callable | None, initargs: tuple) -> None:
