@@ -122,3 +122,10 @@ def test_compile_trains_the_same_numbers_as_eager():
     compiled = _last_json(compiled.stdout)
     assert compiled["test_acc"] == eager["test_acc"]
     assert compiled["test_loss"] == pytest.approx(eager["test_loss"], abs=1e-5)
+
+
+def test_the_recurrent_twins_train_on_the_scratch_engine():
+    result = runner.invoke(app, ["train", "gru", "--engine", "scratch", "--data", "mnist1d",
+                                 "--epochs", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    assert _last_json(result.stdout)["test_acc"] > 0.2  # chance is 0.1

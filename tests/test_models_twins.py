@@ -5,7 +5,10 @@ import pytest
 import torch
 
 from profond.models import MODELS, create_model
-from profond.scratch import nn as snn
+from profond.models.recurrent import GRUClassifier
+from profond.models.sequence import LSTMClassifier, RNNClassifier
+from profond.scratch import models as sm
+from torch_helpers import assert_matches_torch
 
 
 def _load_into_scratch(scratch, model: torch.nn.Module) -> None:
@@ -15,27 +18,33 @@ def _load_into_scratch(scratch, model: torch.nn.Module) -> None:
     scratch.load_state_dict(state)
 
 
-@pytest.mark.parametrize("residual", [False, True])
-def test_mlp_twin_gives_the_scratch_outputs(residual):
+TWINS = [  # (torch model, scratch twin, one example's shape)
+    (lambda: create_model("logistic", (1, 4, 4), 3), lambda: sm.LogisticRegression(16, 3),
+     (1, 4, 4)),
+    (lambda: create_model("mlp", (12,), 3, hidden=(8, 8), activation="tanh"),
+     lambda: sm.MLP(12, (8, 8), 3, activation="tanh"), (12,)),
+    (lambda: create_model("mlp", (12,), 3, hidden=(8, 8, 5), residual=True),
+     lambda: sm.MLP(12, (8, 8, 5), 3, residual=True), (12,)),  # 8 -> 8 is the residual block
+    (lambda: GRUClassifier(5, 12, hidden_size=4), lambda: sm.GRUClassifier(5, 12, hidden_size=4),
+     (12,)),
+    (lambda: RNNClassifier(5, 12, hidden_size=4), lambda: sm.RNNClassifier(5, 12, hidden_size=4),
+     (12,)),
+    (lambda: LSTMClassifier(5, 12, hidden_size=3), lambda: sm.LSTMClassifier(5, 12, hidden_size=3),
+     (12,)),
+]
+
+
+@pytest.mark.parametrize(("make_torch", "make_scratch", "shape"), TWINS,
+                         ids=["logistic", "mlp", "mlp-residual", "gru", "rnn", "lstm"])
+def test_dense_and_recurrent_twins_agree_with_torch_forward_and_backward(make_torch, make_scratch,
+                                                                        shape):
     torch.manual_seed(0)
-    model = create_model("mlp", (12,), 3, hidden=(8,), residual=residual).eval()
-    scratch = snn.Sequential(snn.Linear(12, 8), snn.ReLU(), snn.Linear(8, 3))
-    if residual:  # a width-changing hidden layer is never residual: same network as without
-        assert [type(m).__name__ for m in model] == ["Linear", "ReLU", "Linear"]
+    model, scratch = make_torch().eval(), make_scratch().eval()
+    assert type(scratch).__name__ == type(model).__name__
     _load_into_scratch(scratch, model)
-    X = np.random.default_rng(0).standard_normal((5, 12)).astype(np.float32)
-    np.testing.assert_allclose(scratch(X), model(torch.from_numpy(X)).detach().numpy(),
-                               atol=1e-6, rtol=1e-5)
-
-
-def test_logistic_twin_flattens_images():
-    torch.manual_seed(1)
-    model = create_model("logistic", (1, 4, 4), 3)
-    scratch = snn.Sequential(snn.Linear(16, 3))
-    _load_into_scratch(scratch, model)
-    X = np.random.default_rng(1).standard_normal((4, 1, 4, 4)).astype(np.float32)
-    np.testing.assert_allclose(scratch(X.reshape(4, -1)),
-                               model(torch.from_numpy(X)).detach().numpy(), atol=1e-6)
+    X = np.random.default_rng(0).standard_normal((4, *shape))
+    # float64 on both sides: outputs, dx and every parameter's gradient by state_dict name
+    assert_matches_torch(scratch.double(), model, X, atol=1e-9, rtol=1e-7)
 
 
 def test_residual_mlp_adds_its_input():

@@ -16,7 +16,7 @@ from profond.cli.common import console, err_console, fail, print_json_last, rows
 
 MODELS = ("mlp", "logistic", "mnist1d-cnn", "gru", "rnn", "lstm", "transformer", "lenet5",
           "alexnet-small")
-SCRATCH_MODELS = ("mlp", "logistic", "mnist1d-cnn", "lenet5")
+SCRATCH_MODELS = ("mlp", "logistic", "mnist1d-cnn", "lenet5", "gru", "rnn", "lstm")
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "leaky-relu")
 OPTIMIZERS = ("sgd", "adagrad", "adam")
 
@@ -43,24 +43,17 @@ class ModelSpec:
 
 
 def scratch_learner(spec: ModelSpec):
-    """The spec on the white-box engine: Sequential of Linear/activation/Dropout, cross-entropy."""
+    """The spec on the white-box engine: the twin of the torch model (profond.scratch.models,
+    same class and keys), the scratch optimizer, cross-entropy or MSE."""
     from profond.scratch import manual_seed, nn, optim
     from profond.scratch.learner import ScratchLearner
+    from profond.scratch.models import create_model
 
     manual_seed(spec.seed)
-    if spec.model in ("mnist1d-cnn", "lenet5"):
-        from profond.scratch.models import create_model
-
-        model = create_model(spec.model, spec.input_shape, spec.n_outputs)
-    else:
-        activation = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh,
-                      "leaky-relu": nn.LeakyReLU}[spec.activation]
-        sizes = (spec.in_features, *spec.hidden)
-        layers = []
-        for n_in, n_out in zip(sizes, sizes[1:], strict=False):
-            layers += [nn.Linear(n_in, n_out), activation()]
-            layers += [nn.Dropout(spec.dropout)] if spec.dropout else []
-        model = nn.Sequential(*layers, nn.Linear(sizes[-1], spec.n_outputs))
+    options = ({"hidden": spec.hidden, "activation": spec.activation, "dropout": spec.dropout}
+               if spec.model == "mlp" else {})
+    model = create_model(spec.model, tuple(spec.input_shape) or (spec.in_features,),
+                         spec.n_outputs, **options)
     Optimizer = {"sgd": optim.SGD, "adagrad": optim.Adagrad, "adam": optim.Adam}[spec.optimizer]
     optimizer = Optimizer(model.parameters(), lr=spec.lr, weight_decay=spec.weight_decay)
     loss = nn.CrossEntropyLoss() if spec.task == "classification" else nn.MSELoss()

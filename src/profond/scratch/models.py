@@ -1,14 +1,135 @@
-"""Convolutional models on the white-box engine, twins of `profond.models.conv` (same keys).
+"""The white-box twins of `profond.models`, with the same class names and state_dict keys:
+LogisticRegression and MLP (dense), MNIST1DCNN and LeNet5 (convolutional), and the MNIST-1D
+paper's recurrent classifiers RNNClassifier, LSTMClassifier and GRUClassifier.
 
-Each is a fixed chain of named layers: `activations(x)` returns every layer's output in order (what
-`profond viz activations` draws), `forward` the last one, `backward` runs the chain in reverse.
+The convolutional ones are fixed chains of named layers: `activations(x)` returns every layer's
+output in order (what `profond viz activations` draws), `forward` the last one, `backward` runs
+the chain in reverse.
 """
 
 import numpy as np
 
-from profond.checks import check_int
+from profond.checks import check_choice, check_int, check_range
 from profond.scratch.module import Module
-from profond.scratch.nn import Conv1d, Conv2d, Flatten, Linear, MaxPool2d, ReLU
+from profond.scratch.nn import (
+    GRU,
+    LSTM,
+    RNN,
+    Conv1d,
+    Conv2d,
+    Dropout,
+    Flatten,
+    LeakyReLU,
+    Linear,
+    MaxPool2d,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+)
+
+ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky-relu": LeakyReLU}
+
+
+class _FlatSequential(Sequential):
+    """Sequential on the input flattened to (N, features); dx comes back in the input's shape.
+
+    The flattening is not a layer, so keys stay "0.weight", ... as torch's FlatSequential.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._input_shape = np.shape(x)
+        return super().forward(np.reshape(x, (len(x), -1)))
+
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
+        dx = super().backward(dout)  # None when the first Linear skips dx (ScratchLearner's data)
+        return None if dx is None else dx.reshape(self._input_shape)
+
+
+class LogisticRegression(_FlatSequential):
+    """y_hat = softmax(x Wᵀ + b): one Linear on the flattened input (softmax in the loss).
+
+    x (N, *) -> logits (N, num_classes). Twin of profond.models.dense.LogisticRegression.
+    """
+
+    def __init__(self, in_features: int, num_classes: int):
+        super().__init__(Linear(in_features, num_classes))
+
+
+class Residual(Sequential):
+    """y = x + f(x); backward: dx = dout + f's dx (the identity path carries dout unchanged)."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return x + super().forward(x)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        return dout + super().backward(dout)
+
+
+class MLP(_FlatSequential):
+    """h_l = act(h_{l−1} W_lᵀ + b_l), logits = h_L Wᵀ + b, on the flattened input; with
+    `residual`, width-preserving hidden layers become h_l = h_{l−1} + act(...).
+
+    x (N, *) -> logits (N, num_classes). Twin of profond.models.dense.MLP (same keys).
+    """
+
+    def __init__(self, in_features: int, hidden, num_classes: int, activation: str = "relu",
+                 dropout: float = 0.0, residual: bool = False):
+        act = ACTIVATIONS[check_choice("activation", activation, ACTIVATIONS)]
+        check_range("dropout", dropout, 0.0, 0.99)
+        layers, width = [], check_int("in_features", in_features, minimum=1)
+        for out in hidden:
+            block = [Linear(width, check_int("hidden", out, minimum=1)), act()]
+            block += [Dropout(dropout)] if dropout else []
+            layers += [Residual(*block)] if residual and out == width else block
+            width = out
+        super().__init__(*layers, Linear(width, check_int("num_classes", num_classes, minimum=1)))
+
+
+class _RecurrentClassifier(Module):
+    """logits = linear([h_1; ...; h_T]) over every time step of a (bidirectional) recurrent net.
+
+    x (N, T) or (N, T, input_size) -> logits (N, num_classes): the MNIST-1D paper's head (hidden 6,
+    T = 40, one feature per step, both directions: 2 × 6 × 40 = 480 features).
+    """
+
+    cell = RNN
+    attribute = "rnn"  # torch's attribute name, so the keys match ("gru.weight_ih_l0", ...)
+
+    def __init__(self, num_classes: int = 10, seq_len: int = 40, input_size: int = 1,
+                 hidden_size: int = 6, bidirectional: bool = True):
+        setattr(self, self.attribute, self.cell(input_size, hidden_size, batch_first=True,
+                                                bidirectional=bidirectional))
+        directions = 2 if bidirectional else 1
+        self.linear = Linear(directions * hidden_size * seq_len, num_classes)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self._input_shape = np.shape(x)
+        out, _ = getattr(self, self.attribute)(x[..., None] if np.ndim(x) == 2 else x)
+        self._out_shape = out.shape
+        return self.linear(out.reshape(len(out), -1))
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        dout = self.linear.backward(dout).reshape(self._out_shape)
+        return getattr(self, self.attribute).backward(dout).reshape(self._input_shape)
+
+
+class RNNClassifier(_RecurrentClassifier):
+    """Tanh RNN both ways, then the Linear head. Twin of profond.models.sequence.RNNClassifier."""
+
+
+class LSTMClassifier(_RecurrentClassifier):
+    """LSTM both ways, then the Linear head. Twin of profond.models.sequence.LSTMClassifier."""
+
+    cell = LSTM
+
+
+class GRUClassifier(_RecurrentClassifier):
+    """GRU both ways, then the Linear head (the paper's). Twin of
+    profond.models.recurrent.GRUClassifier."""
+
+    cell = GRU
+    attribute = "gru"
 
 
 class _Chain(Module):
@@ -102,18 +223,41 @@ class LeNet5(_Chain):
         return np.reshape(x, (len(x), self.in_channels, self.image_size, self.image_size))
 
 
-MODELS = {"mnist1d-cnn": MNIST1DCNN, "lenet5": LeNet5}
-
-
-def create_model(name: str, input_shape: tuple[int, ...], num_classes: int, **options) -> _Chain:
-    """The scratch model `name` ("mnist1d-cnn" or "lenet5") sized for one example's shape,
-    as profond.models.create_model sizes its torch twin: (L,) or (1, L) for MNIST-1D, (C, H, H)
-    for LeNet-5."""
-    if name not in MODELS:
-        raise ValueError(f"model: expected one of {', '.join(MODELS)}; got {name!r}")
-    if name == "mnist1d-cnn":
-        return MNIST1DCNN(num_classes, length=input_shape[-1], **options)
+def _lenet5(input_shape, num_classes: int) -> LeNet5:
     if len(input_shape) != 3 or input_shape[1] != input_shape[2]:
         raise ValueError(f"lenet5: expected square images (C, H, W); got input shape "
                          f"{tuple(input_shape)}")
-    return LeNet5(num_classes, in_channels=input_shape[0], image_size=input_shape[1], **options)
+    return LeNet5(num_classes, in_channels=input_shape[0], image_size=input_shape[1])
+
+
+def _mlp(input_shape, num_classes: int, hidden=(100, 100), activation="relu", dropout=0.0,
+         residual=False) -> MLP:
+    return MLP(int(np.prod(input_shape)), tuple(hidden), num_classes, activation, dropout, residual)
+
+
+def _recurrent(cls):
+    def build(input_shape, num_classes: int, hidden_size: int = 6, bidirectional: bool = True):
+        input_size = input_shape[1] if len(input_shape) == 2 else 1
+        return cls(num_classes, input_shape[0], input_size, hidden_size, bidirectional)
+    return build
+
+
+# the names, builders and defaults of profond.models.create_model, for the scratch twins
+MODELS = {
+    "logistic": lambda shape, n: LogisticRegression(int(np.prod(shape)), n),
+    "mlp": _mlp,
+    "mnist1d-cnn": lambda shape, n, channels=25: MNIST1DCNN(n, channels, length=shape[-1]),
+    "lenet5": _lenet5,
+    "gru": _recurrent(GRUClassifier),
+    "rnn": _recurrent(RNNClassifier),
+    "lstm": _recurrent(LSTMClassifier),
+}
+
+
+def create_model(name: str, input_shape: tuple[int, ...], num_classes: int, **options) -> Module:
+    """The scratch twin of `profond.models.create_model(name, input_shape, num_classes,
+    **options)`: same sizes, same state_dict keys (no transformer or AlexNet twin)."""
+    if name not in MODELS:
+        raise ValueError(f"model: expected one of {', '.join(MODELS)}; got {name!r}")
+    options = {key: value for key, value in options.items() if value is not None}
+    return MODELS[name](tuple(input_shape), num_classes, **options)
