@@ -102,6 +102,20 @@ def test_multiclass_uses_softmax_outputs_and_class_heatmap(client):
     assert np.asarray(frame["confusion"]).shape == (4, 4)
 
 
+def test_hover_sends_a_node_map_for_an_input_or_a_neuron(client):
+    import base64
+
+    with client.websocket_connect("/ws") as ws:
+        opened(ws)
+        for node in ("0,0", "1,2"):  # feature x1 (TFP enlarges inputs too), hidden neuron 2
+            send(ws, type="hover", node=node)
+            frame = until(ws, "frame")
+            assert frame["hover"]["node"] == node
+            assert len(base64.b64decode(frame["hover"]["data"])) == 100 * 100
+        send(ws, type="hover", node=None)
+        assert "hover" not in until(ws, "frame")
+
+
 def test_edit_sets_one_weight(client):
     with client.websocket_connect("/ws") as ws:
         opened(ws)

@@ -113,6 +113,15 @@ def test_clicking_a_bias_edits_it(page, lab_url):
     expect(page.locator("#hovercard .val")).to_have_text("2.500")
 
 
+def test_hovering_an_input_feature_shows_it_in_the_big_heatmap(page, lab_url):
+    _ready(page, lab_url)
+    feature = page.locator("[data-testid^=feature-].active").first
+    feature.hover()
+    expect(page.locator("#hover-label")).to_have_text("x1")
+    page.mouse.move(5, 5)
+    expect(page.locator("#hover-label")).to_have_text("")
+
+
 def test_a_bad_value_in_the_link_is_dropped_and_the_rest_applies(page, lab_url):
     _ready(page, lab_url + "#lr=5&activation=relu&hidden=3,3")
     expect(page.get_by_test_id("activation")).to_have_value("relu", timeout=20_000)

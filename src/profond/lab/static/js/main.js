@@ -95,7 +95,9 @@ function build(message) {
     },
     edit: (layer, node, source, value) => send({ type: "edit", layer, node, source, value }),
     hover: (node) => {
-      $("hover-label").textContent = node ? `${t("neuron")} ${node}` : "";
+      const [layer, j] = node ? node.split(",").map(Number) : [];
+      $("hover-label").textContent = !node ? "" : layer === 0 ? config.features[j]
+        : `${t("neuron")} ${node}`;
       send({ type: "hover", node });
     },
   });

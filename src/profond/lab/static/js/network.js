@@ -130,8 +130,13 @@ export class Network {
       const canvas = el("canvas", { width: 20, height: 20 });
       box.append(canvas, label);
       box.addEventListener("click", () => this.actions.toggleFeature(name));
-      if (active) this.canvases[0][this.features.indexOf(name)] = canvas;
-      else paintSigned(canvas, featureBytes(name), 20);
+      if (active) {
+        const j = this.features.indexOf(name);
+        this.canvases[0][j] = canvas;
+        // as TFP: hovering an input shows its value over the whole plane in the big heatmap
+        box.addEventListener("mouseenter", () => this.actions.hover(`0,${j}`));
+        box.addEventListener("mouseleave", () => this.actions.hover(null));
+      } else paintSigned(canvas, featureBytes(name), 20);
     });
   }
 
