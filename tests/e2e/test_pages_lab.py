@@ -68,6 +68,10 @@ def test_drawn_strokes_yield_a_top3_prediction(page, lab_url):
     expect(page.get_by_test_id("map-conv2-15")).to_be_visible()
     page.get_by_test_id("map-conv1-0").click(position={"x": 28, "y": 28})
     expect(page.get_by_test_id("patch-sum")).to_contain_text("bias")
+    page.get_by_test_id("map-conv2-3").click(position={"x": 20, "y": 20})
+    # conv2 reads pool1's 6 channels: one patch ⊙ kernel row per channel, then the sum
+    expect(page.locator("[data-testid^=patch-channel-]")).to_have_count(6)
+    expect(page.get_by_test_id("patch-sum")).to_contain_text("sum over channels")
 
 
 def test_conv_widget_flags_a_kernel_that_fits_nowhere(page, lab_url):

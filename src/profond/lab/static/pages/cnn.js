@@ -120,16 +120,21 @@ function matrix(values, digits = 2) {
   return box;
 }
 
+// One row per input channel: its patch ⊙ its kernel slice and that channel's sum; then the total.
 function patchShown(m) {
-  const row = el("div", { class: "patch-row" });
   const sum = m.products.reduce((a, b) => a + b, 0);
-  row.append(el("b", {}, `${m.layer}[${m.channel}](${m.row}, ${m.col}) =`), matrix(m.patch[0]),
-    el("span", {}, "⊙"), matrix(m.kernel[0]));
+  const rows = m.patch.map((patch, c) => {
+    const row = el("div", { class: "patch-row", "data-testid": `patch-channel-${c}` });
+    const head = c === 0 ? `${m.layer}[${m.channel}](${m.row}, ${m.col}) =` : "+";
+    row.append(el("b", {}, head), el("span", { class: "channel" }, `${t("channel")} ${c}`),
+      matrix(patch), el("span", {}, "⊙"), matrix(m.kernel[c]),
+      el("span", {}, `= ${fmt(m.products[c], 4)}`));
+    return row;
+  });
   const terms = m.products.length > 1 ? ` (${t("sumWord")}: ${m.products.map((p) => fmt(p)).join(" + ")})` : ` = ${fmt(sum)}`;
-  row.append(el("span", { "data-testid": "patch-sum" },
-    `Σ${terms} + ${t("bias")} ${fmt(m.bias)} = ${fmt(sum + m.bias, 4)}`));
-  $("patch").replaceChildren(row, el("p", { "data-testid": "patch-value" },
-    `${t("outputSize")}: ${fmt(m.value, 4)}`));
+  $("patch").replaceChildren(...rows, el("p", { "data-testid": "patch-sum" },
+    `Σ${terms} + ${t("bias")} ${fmt(m.bias)} = ${fmt(sum + m.bias, 4)}`),
+  el("p", { "data-testid": "patch-value" }, `${t("outputSize")}: ${fmt(m.value, 4)}`));
 }
 
 function convSize() {
