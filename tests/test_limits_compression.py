@@ -30,6 +30,19 @@ def test_prune_global_zeroes_the_smallest_weights():
     assert size_bytes(pruned, nonzero_only=True) < size_bytes(model)
 
 
+def test_a_dynamically_quantised_model_is_a_quarter_of_its_float_size_by_its_own_tensors():
+    from profond.limits.compress import dynamic_int8, quantized_size_bytes
+
+    model = create_model("mlp", (64,), 10, hidden=(512, 256))
+    quantised = dynamic_int8(model)
+    if quantised is None:
+        pytest.skip("this platform has no quantised engine")
+    weights = 64 * 512 + 512 * 256 + 256 * 10  # one byte each, plus 8 bytes of scale per layer
+    biases = 4 * (512 + 256 + 10)
+    assert quantized_size_bytes(quantised) == weights + 3 * 8 + biases
+    assert 0.24 < quantized_size_bytes(quantised) / size_bytes(model) < 0.26
+
+
 def test_distill_losses_match_torch_formulas():
     student, teacher = torch.randn(8, 10), torch.randn(8, 10)
     torch.testing.assert_close(DistillLoss("l2")(student, teacher),

@@ -50,3 +50,17 @@ def test_label_noise_quick_lowers_test_accuracy(tmp_path):
     assert tests == sorted(tests, reverse=True) and tests[0] - tests[-1] > 20
     assert [r["flipped"] for r in result.rows] == [0, 575, 1150]
     assert (tmp_path / "label_noise.png").exists()
+
+
+def test_models_start_from_the_seed_so_experiments_reproduce(tmp_path):
+    from profond.limits.training import new_model
+
+    a, b = (new_model("mlp", (1, 8, 8), 10, hidden=(16,), seed=3) for _ in range(2))
+    c = new_model("mlp", (1, 8, 8), 10, hidden=(16,), seed=4)
+    for (name, x), y, z in zip(a.state_dict().items(), b.state_dict().values(),
+                               c.state_dict().values(), strict=True):
+        assert x.equal(y), name
+        assert not x.equal(z), name
+    first = run_experiment("label-noise", quick=True, seed=0, out_dir=tmp_path / "1")
+    again = run_experiment("label-noise", quick=True, seed=0, out_dir=tmp_path / "2")
+    assert first.rows == again.rows

@@ -51,10 +51,9 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _train_predict(X, y, X_test, epochs: int, seed: int):
-    from profond.limits.training import fit
-    from profond.models import create_model
+    from profond.limits.training import fit, new_model
 
-    model = create_model("mlp", (1, 8, 8), 2, hidden=(64,))
+    model = new_model("mlp", (1, 8, 8), 2, hidden=(64,), seed=seed)
     learner, _ = fit(model, (X, y), epochs=epochs, lr=3e-3, seed=seed, eval_train=False)
     return learner.predict(X_test).argmax(1)
 

@@ -19,13 +19,12 @@ HIDDEN, STUDENT, TEMPERATURE = (512, 256), (32,), 4.0
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """Rows: pruning sparsities, int8 variants, distilled vs label-trained student."""
     from profond.data import load
-    from profond.limits.training import fit
-    from profond.models import create_model
+    from profond.limits.training import fit, new_model
 
     sparsities, epochs, student_epochs = BUDGETS[quick]
     data = load("digits")
     test = (data.X_test, data.y_test)
-    teacher = create_model("mlp", (1, 8, 8), 10, hidden=HIDDEN)
+    teacher = new_model("mlp", (1, 8, 8), 10, hidden=HIDDEN, seed=seed)
     fit(teacher, (data.X_train, data.y_train), epochs=epochs, lr=1e-3, seed=seed,
         eval_train=False)
     rows = _pruning_rows(teacher, sparsities, test) + _quant_rows(teacher, test)
@@ -62,13 +61,18 @@ def _pruning_rows(teacher, sparsities, test) -> list[dict]:
 
 
 def _quant_rows(teacher, test) -> list[dict]:
-    from profond.limits.compress import dynamic_int8, fake_quantize_model, size_bytes
+    from profond.limits.compress import (
+        dynamic_int8,
+        fake_quantize_model,
+        quantized_size_bytes,
+        size_bytes,
+    )
 
     rows = [_row("int8", "fake-quant (hand-written)", size_bytes(teacher, 8),
                  _acc(fake_quantize_model(teacher), test))]
     dynamic = dynamic_int8(teacher)
-    if dynamic is not None:
-        rows.append(_row("int8", "quantize_dynamic (torch)", size_bytes(teacher, 8),
+    if dynamic is not None:  # its size is read off the quantised tensors, not computed
+        rows.append(_row("int8", "quantize_dynamic (torch)", quantized_size_bytes(dynamic),
                          _acc(dynamic, test)))
     return rows
 
@@ -76,14 +80,13 @@ def _quant_rows(teacher, test) -> list[dict]:
 def _student_rows(teacher, data, epochs: int, seed: int) -> list[dict]:
     from profond.limits.compress import size_bytes
     from profond.limits.distill import distill
-    from profond.limits.training import fit, logits
-    from profond.models import create_model
+    from profond.limits.training import fit, logits, new_model
 
     test = (data.X_test, data.y_test)
-    on_labels = create_model("mlp", (1, 8, 8), 10, hidden=STUDENT)
+    on_labels = new_model("mlp", (1, 8, 8), 10, hidden=STUDENT, seed=seed)
     fit(on_labels, (data.X_train, data.y_train), epochs=epochs, lr=1e-3, seed=seed,
         eval_train=False)
-    mimic = create_model("mlp", (1, 8, 8), 10, hidden=STUDENT)
+    mimic = new_model("mlp", (1, 8, 8), 10, hidden=STUDENT, seed=seed)
     distill(mimic, logits(teacher, data.X_train), data.X_train, mode="kd",
             temperature=TEMPERATURE, epochs=epochs, lr=1e-3, seed=seed)
     return [_row("distillation", "student, labels", size_bytes(on_labels), _acc(on_labels, test)),

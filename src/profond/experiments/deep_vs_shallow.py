@@ -19,20 +19,19 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     shallow net distilled with a temperature."""
     from profond.data import load
     from profond.limits.distill import distill
-    from profond.limits.training import fit, logits
-    from profond.models import create_model
+    from profond.limits.training import fit, logits, new_model
 
     teacher_epochs, epochs, width = BUDGETS[quick]
     data = load("digits")
     train, test = (data.X_train, data.y_train), (data.X_test, data.y_test)
-    teacher = create_model("lenet5", (1, 8, 8), 10)
+    teacher = new_model("lenet5", (1, 8, 8), 10, seed=seed)
     fit(teacher, train, epochs=teacher_epochs, lr=LR, seed=seed, eval_train=False)
-    shallow = create_model("mlp", (1, 8, 8), 10, hidden=(width,))
+    shallow = new_model("mlp", (1, 8, 8), 10, hidden=(width,), seed=seed)
     fit(shallow, train, epochs=epochs, lr=LR, seed=seed, eval_train=False)
-    mimic = create_model("mlp", (1, 8, 8), 10, hidden=(width,))
+    mimic = new_model("mlp", (1, 8, 8), 10, hidden=(width,), seed=seed)
     targets = logits(teacher, data.X_train)
     history = distill(mimic, targets, data.X_train, mode="l2", epochs=epochs, lr=LR, seed=seed)
-    soft = create_model("mlp", (1, 8, 8), 10, hidden=(width,))
+    soft = new_model("mlp", (1, 8, 8), 10, hidden=(width,), seed=seed)
     soft_history = distill(soft, targets, data.X_train, mode="kd", temperature=TEMPERATURE,
                            epochs=epochs, lr=LR, seed=seed)
     rows = [_row("teacher CNN (LeNet-5, no augmentation)", "6c5-p-16c5-p-120fc-84fc", teacher,

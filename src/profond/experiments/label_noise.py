@@ -19,15 +19,14 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per noise fraction: accuracy on the noisy and true training labels and on test."""
     from profond.data import load
     from profond.limits.noise import flip_labels
-    from profond.limits.training import accuracy, fit
-    from profond.models import create_model
+    from profond.limits.training import accuracy, fit, new_model
 
     fractions, epochs, width = BUDGETS[quick]
     data = load("digits")
     rows = []
     for p in fractions:
         y_noisy, flipped = flip_labels(data.y_train, p, len(data.classes), seed)
-        model = create_model("mlp", (1, 8, 8), 10, hidden=(width,))
+        model = new_model("mlp", (1, 8, 8), 10, hidden=(width,), seed=seed)
         learner, _ = fit(model, (data.X_train, y_noisy), epochs=epochs, lr=LR, seed=seed,
                          eval_train=False)
         rows.append({"noise %": round(100 * p, 1), "flipped": int(flipped.sum()),

@@ -22,10 +22,12 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     from profond.limits.ood import ood_auc, reconstruction_error
     from profond.limits.training import fit
     from profond.models.autoencoders import Autoencoder
+    from profond.train.torch_learner import seed_everything
 
     ae_epochs, cnn_epochs = BUDGETS[quick]
     digits = load("digits")
     flat = digits.X_train.reshape(len(digits.X_train), -1)
+    seed_everything(seed)  # the autoencoder's initial weights come from the seed
     ae = Autoencoder(64, hidden=(32, 8))
     fit(ae, (flat, flat), epochs=ae_epochs, lr=3e-3, seed=seed, task="regression",
         eval_train=False)
@@ -68,10 +70,9 @@ def _saliency_figure(digits, epochs: int, seed: int, path: Path) -> Path:
     plt = pyplot()
 
     from profond.limits.ood import grad_cam, vanilla_saliency
-    from profond.limits.training import fit
-    from profond.models import create_model
+    from profond.limits.training import fit, new_model
 
-    cnn = create_model("lenet5", (1, 8, 8), 10)
+    cnn = new_model("lenet5", (1, 8, 8), 10, seed=seed)
     fit(cnn, (digits.X_train, digits.y_train), epochs=epochs, lr=1e-3, seed=seed,
         eval_train=False)
     X = digits.X_test[:6]

@@ -57,8 +57,7 @@ def _polynomials(seed: int, path: Path) -> tuple[list[dict], Path]:
 def _mlp_rows(n: int, epochs: int, widths, seed: int) -> tuple[list[dict], dict]:
     from profond.data import load
     from profond.data.augment import RandomCrop
-    from profond.limits.training import fit
-    from profond.models import create_model
+    from profond.limits.training import fit, new_model
 
     data = load("digits")
     train, val = (data.X_train[:n], data.y_train[:n]), (data.X_test, data.y_test)
@@ -66,8 +65,8 @@ def _mlp_rows(n: int, epochs: int, widths, seed: int) -> tuple[list[dict], dict]
     settings = [("width", f"width {w}", w, {}) for w in widths]
     settings += [("regulariser", name, widths[-1], opts) for name, opts in REGULARISERS.items()]
     for part, name, width, opts in settings:
-        model = create_model("mlp", (1, 8, 8), 10, hidden=(width,),
-                             dropout=opts.get("dropout", 0.0))
+        model = new_model("mlp", (1, 8, 8), 10, hidden=(width,),
+                             dropout=opts.get("dropout", 0.0), seed=seed)
         _, h = fit(model, train, val, epochs=epochs, lr=LR, seed=seed,
                    weight_decay=opts.get("weight_decay", 0.0),
                    augment=RandomCrop(1) if opts.get("augment") else None)

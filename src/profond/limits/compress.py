@@ -68,6 +68,24 @@ def dynamic_int8(model):
         return None
 
 
+def quantized_size_bytes(model) -> int:
+    """Bytes a `quantize_dynamic` model holds, read off its tensors: each int8 weight's bytes
+    (`int_repr()`), its scale and zero point (4 bytes each, per tensor or per channel), float32
+    biases, and the parameters of the layers left in float."""
+    import torch
+
+    per_channel = (torch.per_channel_affine, torch.per_channel_symmetric)
+    total = sum(p.numel() * p.element_size() for p in model.parameters())
+    for module in model.modules():
+        if not hasattr(module, "_packed_params") or not callable(getattr(module, "weight", None)):
+            continue  # quantised Linears expose weight() and bias() as methods
+        w, bias = module.weight(), module.bias()
+        total += w.int_repr().numel() * w.int_repr().element_size()
+        total += 8 * (w.q_per_channel_scales().numel() if w.qscheme() in per_channel else 1)
+        total += 0 if bias is None else bias.numel() * bias.element_size()
+    return total
+
+
 def size_bytes(model, weight_bits: int = 32, nonzero_only: bool = False) -> int:
     """Bytes to store the model: weights at `weight_bits`, biases at 32 bits (plus one float
     scale per weight tensor when quantised); `nonzero_only` counts a sparse format's values."""

@@ -23,6 +23,17 @@ def fit(model, train: tuple[np.ndarray, np.ndarray], val=None, *, epochs: int, l
     return learner, history
 
 
+def new_model(name: str, input_shape, num_classes: int, *, seed: int, **options):
+    """`profond.models.create_model` right after seeding every generator with `seed`: a model's
+    initial weights depend on the seed alone, so an experiment reproduces from its --seed and its
+    arms (noise levels, widths, true vs random labels) start from the same weights."""
+    from profond.models import create_model
+    from profond.train.torch_learner import seed_everything
+
+    seed_everything(seed)
+    return create_model(name, input_shape, num_classes, **options)
+
+
 def accuracy(learner, X: np.ndarray, y: np.ndarray) -> float:
     """Fraction of argmax predictions equal to y."""
     return float((learner.predict(X).argmax(1) == y).mean())
