@@ -61,8 +61,7 @@ def _train_both(data, epochs: int, quick: bool, seed: int, out_dir: Path):
 
     for loss in LOSSES:
         monitor = DiversityMonitor(data.X_test, classify, 10, out_dir, draw, seed=seed,
-                                   prefix=f"gan_{data.name}_{loss}",
-                                   draw_every=max(1, epochs // 30))
+                                   prefix=f"gan_{data.name}_{loss}")  # a grid every epoch
         learners[loss], _ = fit_gan(data.X_train, loss=loss, epochs=epochs, batch_size=BATCH,
                                     lr=LR, latent_dim=LATENT, seed=seed, callbacks=[monitor])
         records += [{"loss": loss, **r} for r in monitor.records]
