@@ -157,21 +157,54 @@ def test_hub_weights_without_the_package_are_a_clear_error(hub):
         load_pretrained(f"{hub}:resnet18", (3, 32, 32))
 
 
-def test_an_installed_torchvision_is_asked_for_its_default_weights(monkeypatch):
-    calls = []
-
-    def get_model(name, weights):
-        calls.append((name, weights))
-        return nn.Sequential(nn.Flatten(), nn.Linear(12, 8), nn.ReLU(), nn.Linear(8, 1000))
-
+def _fake_torchvision(monkeypatch, get_model):
     fake = types.ModuleType("torchvision")
     fake.__spec__ = importlib.machinery.ModuleSpec("torchvision", None)
     fake.models = types.SimpleNamespace(get_model=get_model)
     monkeypatch.setitem(sys.modules, "torchvision", fake)
-    model, info = load_pretrained("torchvision:tiny", (12,))
+
+
+def test_an_installed_torchvision_is_asked_for_its_default_weights(monkeypatch):
+    calls, seen = [], []
+
+    class Net(nn.Module):  # records what the ImageNet network receives
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(3 * 32 * 32, 1000)
+
+        def forward(self, x):
+            seen.append(x.detach().clone())
+            return self.fc(x.flatten(1))
+
+    def get_model(name, weights):
+        calls.append((name, weights))
+        return Net()
+
+    _fake_torchvision(monkeypatch, get_model)
+    model, info = load_pretrained("torchvision:tiny", (1, 8, 8))
     assert calls == [("tiny", "DEFAULT")] and info["source"] == "torchvision"
     replace_head(model, 4)
-    assert model(torch.zeros(2, 12)).shape == (2, 4)
+    assert model(torch.full((2, 64), 0.5)).shape == (2, 4)  # digits' flat 8x8 rows
+    x = seen[-1]  # grey -> 3 channels, 8 -> 32 pixels, then ImageNet's normalisation
+    assert x.shape == (2, 3, 32, 32)
+    expected = (0.5 - torch.tensor([0.485, 0.456, 0.406])) / torch.tensor([0.229, 0.224, 0.225])
+    torch.testing.assert_close(x[0, :, 5, 7], expected)
+    with pytest.raises(ValueError, match=r"--data: expected images with 1 or 3 channels for an "
+                                         r"ImageNet network; got input shape \(40,\)"):
+        load_pretrained("torchvision:tiny", (40,))
+
+
+def test_hub_weights_offline_are_a_clear_error(monkeypatch):
+    from urllib.error import URLError
+
+    def offline(name, weights):
+        raise URLError("no route to host")
+
+    _fake_torchvision(monkeypatch, offline)
+    with pytest.raises(ValueError, match=r"--from: torchvision:resnet18: could not load its "
+                                         r"pretrained weights \(URLError: .*no route to host.*\); "
+                                         r"they download once into torch's cache"):
+        load_pretrained("torchvision:resnet18", (3, 32, 32))
 
 
 def test_subset_keeps_relabels_and_caps_per_class():

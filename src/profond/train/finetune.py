@@ -19,6 +19,37 @@ from profond.train.callbacks import Callback
 
 MODES = ("features", "full")
 HUBS = {"torchvision": "torchvision", "timm": "timm"}
+IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+MIN_SIDE = 32  # ImageNet networks downsample by 32: smaller images are upsampled first
+
+
+class ImageNetInput(nn.Module):
+    """An ImageNet network fed profond's images as its weights expect: rows reshaped to
+    `input_shape` (C, H, W), grey repeated to 3 channels, sides under 32 upsampled (bilinear), then
+    normalised by ImageNet's mean and std (torchvision's own preprocessing for these weights).
+
+    x (N, C·H·W) or (N, C, H, W) with pixels in [0, 1], C in {1, 3} -> the network's outputs.
+    """
+
+    def __init__(self, net: nn.Module, input_shape):
+        super().__init__()
+        shape = tuple(input_shape)
+        if len(shape) != 3 or shape[0] not in (1, 3):
+            raise ValueError(f"--data: expected images with 1 or 3 channels for an ImageNet "
+                             f"network; got input shape {shape}")
+        self.net, self.input_shape = net, shape
+        self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.reshape(len(x), *self.input_shape)
+        if x.shape[1] == 1:
+            x = x.expand(-1, 3, -1, -1)
+        if min(x.shape[-2:]) < MIN_SIDE:
+            scale = MIN_SIDE / min(x.shape[-2:])
+            x = nn.functional.interpolate(x, scale_factor=scale, mode="bilinear",
+                                          align_corners=False)
+        return self.net((x - self.mean) / self.std)
 
 
 def head_name(model: nn.Module) -> str:
@@ -60,7 +91,7 @@ def load_pretrained(source: str, input_shape, store=None) -> tuple[nn.Module, di
     store) or from "torchvision:NAME" / "timm:NAME" when that package is installed."""
     hub, sep, name = source.partition(":")
     if sep and hub in HUBS:
-        return _from_hub(hub, name), {"model": source, "source": hub}
+        return ImageNetInput(_from_hub(hub, name), input_shape), {"model": source, "source": hub}
     from profond.models import create_model
     from profond.train.checkpoint import load_weights
     from profond.train.runs import RunStore
@@ -104,13 +135,19 @@ def check_source(source: str) -> None:
 def _from_hub(hub: str, name: str) -> nn.Module:
     """ImageNet weights from torchvision or timm: needs the package and, once, the network."""
     check_source(f"{hub}:{name}")
-    if hub == "torchvision":
-        import torchvision
+    try:
+        if hub == "torchvision":
+            import torchvision
 
-        return torchvision.models.get_model(name, weights="DEFAULT")
-    import timm
+            return torchvision.models.get_model(name, weights="DEFAULT")
+        import timm
 
-    return timm.create_model(name, pretrained=True)
+        return timm.create_model(name, pretrained=True)
+    except (OSError, RuntimeError) as exc:  # URLError is an OSError: no network, or no such file
+        raise ValueError(f"--from: {hub}:{name}: could not load its pretrained weights "
+                         f"({type(exc).__name__}: {exc}); they download once into torch's cache "
+                         f"(TORCH_HOME, default ~/.cache/torch), so run this once online, or "
+                         f"fine-tune a profond run (--from RUN_ID) offline") from None
 
 
 def unfreeze_counts(schedule: str, n_blocks: int):
