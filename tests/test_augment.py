@@ -119,3 +119,23 @@ def test_compose_chains_in_order_and_bad_arguments_are_named():
         RandomCrop(-1)
     with pytest.raises(ValueError, match=r"std: expected numbers > 0"):
         Standardize([0.0], [0.0])
+
+
+def test_augmentation_names_build_the_transforms_for_the_input_kind():
+    from profond.data.augment import (
+        ColorJitter,
+        RandomCrop,
+        RandomCrop1d,
+        RandomHorizontalFlip,
+        augmentation,
+    )
+
+    images = augmentation("crop, flip,jitter", (3, 32, 32))
+    assert [type(t) for t in images.transforms] == [RandomCrop, RandomHorizontalFlip, ColorJitter]
+    assert images.transforms[0].padding == 4 and augmentation("crop", (1, 8, 8)).transforms[
+        0].padding == 1
+    assert [type(t) for t in augmentation("crop1d", (40,)).transforms] == [RandomCrop1d]
+    assert augmentation("", (40,)) is None
+    with pytest.raises(ValueError, match=r"--augment: expected names among crop, flip, affine, "
+                                         r"jitter for images \(C, H, W\); got 'crop1d'"):
+        augmentation("crop1d", (1, 8, 8))

@@ -85,13 +85,26 @@ def test_a_diverging_run_stops_with_the_divergence_message():
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--device", "tpu"], r"--device: expected auto, cpu, cuda, cuda:N or mps; got 'tpu'"),
-    (["--engine", "scratch", "--compile"], r"--device, --amp, --compile: expected the torch "
-                                            r"engine"),
+    (["--engine", "scratch", "--compile"], r"--device, --amp, --compile, --augment, --balanced: "
+                                            r"expected the torch engine"),
     (["--engine", "scratch", "--amp"], r"expected the torch engine"),
 ])
 def test_device_options_are_checked_by_name(args, message):
     result = runner.invoke(app, ["train", "mlp", "--data", "iris", "--epochs", "1", *args])
     assert result.exit_code == 2 and re.search(message, result.stderr)
+
+
+def test_augment_and_balanced_reach_the_learner_and_the_run(tmp_path):
+    result = runner.invoke(app, ["train", "lenet5", "--data", "digits", "--epochs", "1",
+                                 "--augment", "crop,flip", "--balanced", "--json"])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "runs" / _last_json(result.stdout)["run_id"]
+    config = json.loads((folder / "config.json").read_text())
+    assert (config["augment"], config["balanced"]) == ("crop,flip", True)
+    bad = runner.invoke(app, ["train", "mnist1d-cnn", "--data", "mnist1d", "--epochs", "1",
+                              "--augment", "flip"])
+    assert bad.exit_code == 2
+    assert "--augment: expected names among crop1d for inputs of shape (40,)" in bad.stderr
 
 
 def test_a_missing_gpu_is_named():

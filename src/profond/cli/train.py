@@ -40,6 +40,8 @@ class ModelSpec:
     device: str = "auto"  # torch only, as the three below: where the model trains
     amp: bool | None = None  # mixed precision; None: on for cuda
     compile: bool = False  # torch.compile the model
+    augment: str = ""  # comma-separated profond.data.augment names, applied to each batch
+    balanced: bool = False  # draw each batch with class-balanced weights
 
 
 def scratch_learner(spec: ModelSpec):
@@ -101,13 +103,19 @@ def train(
                              "(default: on with cuda, off elsewhere)."),
     compile_: bool = typer.Option(False, "--compile", help="torch engine: torch.compile the "
                                   "model (slower start, faster steps on big models)."),
+    augment: str = typer.Option("", "--augment", help="torch engine: per-batch augmentations, "
+                                "comma-separated: crop, flip, affine, jitter (images), crop1d "
+                                "(signals)."),
+    balanced: bool = typer.Option(False, "--balanced", help="torch engine: class-balanced "
+                                  "batches (each class drawn equally often)."),
 ) -> None:
     """Train MODEL on a dataset; print test metrics, write learning curves, confusion matrix."""
     from profond.train import distributed
     options = dict(model=model, data=data, engine=engine, hidden=hidden, activation=activation,
                    optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch_size, seed=seed,
                    weight_decay=weight_decay, dropout=dropout, val_fraction=val_fraction,
-                   device=device, amp=amp, compile=compile_)
+                   device=device, amp=amp, compile=compile_, augment=augment,
+                   balanced=balanced)
     run = None
     if resume is not None:
         run, options = _resumed(resume)
@@ -124,8 +132,12 @@ def train(
     spec = ModelSpec(model, X_train.shape[1], n_outputs, dataset.task,
                      sizes if model == "mlp" else (), options["activation"], options["dropout"],
                      options["optimizer"], options["lr"], options["weight_decay"], seed,
-                     dataset.input_shape, options["device"], options["amp"], options["compile"])
-    learner = distributed.wrap(build_learner(engine, spec), ctx)
+                     dataset.input_shape, options["device"], options["amp"], options["compile"],
+                     options["augment"], options["balanced"])
+    try:
+        learner = distributed.wrap(build_learner(engine, spec), ctx)
+    except ValueError as exc:  # options that depend on the data's shape (--augment)
+        fail(str(exc))
     if ctx is not None and ctx.rank:  # rank 0 alone records, prints and writes
         return distributed.follow(learner, splits, epochs, batch_size, seed, run)
     if run is None:
@@ -147,8 +159,8 @@ def train(
 
 
 def check_args(model, data, engine, hidden, activation, optimizer, lr, epochs, batch_size, seed,
-               weight_decay, dropout, val_fraction, device="auto", amp=None,
-               compile=False) -> tuple[int, ...]:
+               weight_decay, dropout, val_fraction, device="auto", amp=None, compile=False,
+               augment="", balanced=False) -> tuple[int, ...]:
     """Raise ValueError naming the first bad option; return the parsed hidden sizes."""
     from profond.checks import check_choice, check_int, check_positive, check_range
     from profond.data import names
@@ -168,10 +180,12 @@ def check_args(model, data, engine, hidden, activation, optimizer, lr, epochs, b
     check_range("--dropout", dropout, 0.0, 0.95)
     check_range("--val-fraction", val_fraction, 0.0, 0.9)
     check_device(device)
-    if engine == "scratch" and (device not in ("auto", "cpu") or amp or compile):
-        raise ValueError("--device, --amp, --compile: expected the torch engine (the scratch "
-                         f"engine runs NumPy on the CPU); got --engine scratch with --device "
-                         f"{device}, amp {amp}, compile {compile}")
+    if engine == "scratch" and (device not in ("auto", "cpu") or amp or compile or augment
+                                or balanced):
+        raise ValueError("--device, --amp, --compile, --augment, --balanced: expected the torch "
+                         "engine (the scratch engine runs NumPy on the CPU); got --engine scratch "
+                         f"with --device {device}, amp {amp}, compile {compile}, augment "
+                         f"{augment!r}, balanced {balanced}")
     return parse_hidden(hidden)
 
 
@@ -282,4 +296,5 @@ def _resumed(run_id: str):
     if run.record["status"] == "finished":
         fail(f"--resume: expected an unfinished run; {run_id!r} is finished")
     # runs recorded before --device, --amp and --compile existed ran with their defaults
-    return run, {"device": "auto", "amp": None, "compile": False, **run.config}
+    return run, {"device": "auto", "amp": None, "compile": False, "augment": "",
+                 "balanced": False, **run.config}

@@ -154,6 +154,30 @@ class ColorJitter:
         return x
 
 
+IMAGE_AUGMENTATIONS = ("crop", "flip", "affine", "jitter")
+SIGNAL_AUGMENTATIONS = ("crop1d",)
+
+
+def augmentation(names: str, input_shape) -> Compose | None:
+    """The transform `profond train --augment` names: comma-separated crop, flip, affine, jitter
+    for images (C, H, W) and crop1d for signals (L,); None for "". Crops pad by an eighth of the
+    side (4 pixels at 32, 1 at 8), the shift the MNIST-1D recipe uses is 3 samples."""
+    wanted = [n.strip() for n in names.split(",") if n.strip()]
+    if not wanted:
+        return None
+    shape = tuple(input_shape)
+    allowed = IMAGE_AUGMENTATIONS if len(shape) == 3 else SIGNAL_AUGMENTATIONS
+    for name in wanted:
+        if name not in allowed:
+            kind = "images (C, H, W)" if len(shape) == 3 else f"inputs of shape {shape}"
+            raise ValueError(f"--augment: expected names among {', '.join(allowed)} for {kind}; "
+                             f"got {name!r}")
+    side = shape[-1]
+    make = {"crop": lambda: RandomCrop(max(1, side // 8)), "flip": RandomHorizontalFlip,
+            "affine": RandomAffine, "jitter": ColorJitter, "crop1d": lambda: RandomCrop1d(3)}
+    return Compose([make[name]() for name in wanted])
+
+
 def _grey(x: torch.Tensor) -> torch.Tensor:
     """ITU-R 601 luma for RGB (as torchvision's rgb_to_grayscale); the image itself otherwise."""
     if x.shape[1] != 3:

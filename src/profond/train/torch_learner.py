@@ -268,5 +268,8 @@ def learner_from_spec(spec) -> TorchLearner:
     model = create_model(spec.model, shape, spec.n_outputs, **options)
     optimizer = OPTIMIZERS[spec.optimizer](model.parameters(), lr=spec.lr,
                                            weight_decay=spec.weight_decay)
+    from profond.data.augment import augmentation
+
     return TorchLearner(model, None, optimizer, task=spec.task, input_shape=shape,
-                        device=spec.device, amp=spec.amp, compile=spec.compile)
+                        device=spec.device, amp=spec.amp, compile=spec.compile,
+                        augment=augmentation(spec.augment, shape), balanced=spec.balanced)
