@@ -161,3 +161,25 @@ def test_reused_column_buffer_gives_the_next_batch_its_own_results():
     layer.backward(np.ones_like(first))
     assert_matches_torch(layer, torch.nn.Conv2d(3, 4, 3, stride=2, padding=1),
                          gen.standard_normal((2, 3, 7, 6)), atol=1e-10, rtol=1e-10)
+
+
+@pytest.mark.parametrize(("kernel", "stride", "padding"), [
+    ((3, 5), 1, 0), ((2, 3), (1, 2), (0, 2)), (3, (2, 1), (1, 0)), ((1, 4), (3, 2), (0, 1))])
+def test_conv2d_takes_torchs_per_axis_sizes(kernel, stride, padding):
+    rng.manual_seed(5)
+    scratch = Conv2d(2, 3, kernel, stride=stride, padding=padding).double()
+    reference = torch.nn.Conv2d(2, 3, kernel, stride=stride, padding=padding)
+    x = np.random.default_rng(5).standard_normal((2, 2, 7, 9))
+    assert_matches_torch(scratch, reference, x, atol=1e-10, rtol=1e-10)
+    out = scratch(x)
+    assert out.shape[2:] == (scratch.output_size(7, axis=0), scratch.output_size(9, axis=1))
+    assert_grads_numerical(Conv2d(2, 2, kernel, stride=stride, padding=padding),
+                           np.random.default_rng(6).standard_normal((1, 2, 5, 6)))
+
+
+def test_per_axis_sizes_are_checked_by_name():
+    with pytest.raises(ValueError, match=r"kernel_size: expected an integer or 2 integers; "
+                                         r"got \(3, 3, 3\)"):
+        Conv2d(1, 1, (3, 3, 3))
+    with pytest.raises(ValueError, match=r"stride: expected an integer >= 1; got 0"):
+        Conv2d(1, 1, 3, stride=(1, 0))

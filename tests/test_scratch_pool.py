@@ -77,3 +77,13 @@ def test_padding_over_half_kernel_rejected_as_torch():
 def test_too_small_input_raises_the_formula_error():
     with pytest.raises(ValueError, match=r"dim_in=1, kernel_size=2, padding=0, stride=2"):
         AvgPool2d(2)(np.zeros((1, 1, 4, 1), np.float32))
+
+
+@pytest.mark.parametrize(("cls", "twin"), [(MaxPool2d, torch.nn.MaxPool2d),
+                                           (AvgPool2d, torch.nn.AvgPool2d)])
+@pytest.mark.parametrize(("kernel", "stride", "padding"), [
+    ((2, 3), None, 0), ((3, 2), (1, 2), (1, 0)), (2, (2, 1), (0, 1))])
+def test_pool2d_takes_torchs_per_axis_sizes(cls, twin, kernel, stride, padding):
+    x = np.random.default_rng(7).standard_normal((2, 3, 7, 8))
+    assert_matches_torch(cls(kernel, stride, padding), twin(kernel, stride, padding), x,
+                         atol=1e-12, rtol=1e-12)

@@ -35,44 +35,60 @@ def conv_output_size(dim_in: int, kernel_size: int, stride: int = 1, padding: in
     return dim_out
 
 
-def pad(x: np.ndarray, padding: int, value: float = 0.0) -> np.ndarray:
-    """x (N, C, *S) -> (N, C, *(S + 2·padding)), borders filled with `value`."""
-    if padding == 0:
+def per_axis(name: str, value, d: int, minimum: int = 0) -> tuple[int, ...]:
+    """torch's int-or-tuple sizes: 3 -> (3,) * d; (3, 5) stays when d = 2; anything else raises."""
+    values = (value,) * d if isinstance(value, int | np.integer) else value
+    if not isinstance(values, tuple | list) or len(values) != d:
+        raise ValueError(f"{name}: expected an integer or {d} integers; got {value!r}")
+    return tuple(check_int(name, v, minimum=minimum) for v in values)
+
+
+def pad(x: np.ndarray, padding, value: float = 0.0) -> np.ndarray:
+    """x (N, C, *S) -> (N, C, *(S + 2·padding)), borders filled with `value`; padding is one
+    integer or one per spatial axis."""
+    pads = per_axis("padding", padding, x.ndim - 2)
+    if not any(pads):
         return x
-    xp = np.full(x.shape[:2] + tuple(s + 2 * padding for s in x.shape[2:]), value, dtype=x.dtype)
-    xp[(..., *(slice(padding, padding + s) for s in x.shape[2:]))] = x
+    xp = np.full(x.shape[:2] + tuple(s + 2 * p for s, p in zip(x.shape[2:], pads, strict=True)),
+                 value, dtype=x.dtype)
+    xp[(..., *(slice(p, p + s) for s, p in zip(x.shape[2:], pads, strict=True)))] = x
     return xp
 
 
-def windows(xp: np.ndarray, kernel: tuple[int, ...], stride: int) -> np.ndarray:
-    """A read-only view (N, C, *K, *O) of every window of the padded input; no copy.
+def windows(xp: np.ndarray, kernel: tuple[int, ...], stride) -> np.ndarray:
+    """A read-only view (N, C, *K, *O) of every window of the padded input; no copy. `stride` is
+    one integer or one per spatial axis.
 
     Kernel offsets come before output positions so that copying the view keeps the input's
     contiguous last axis innermost (im2col then runs over long contiguous rows).
     """
     n, c, *size = xp.shape
-    out = tuple((s - k) // stride + 1 for s, k in zip(size, kernel, strict=True))
+    steps = per_axis("stride", stride, len(size), minimum=1)
+    out = tuple((s - k) // t + 1 for s, k, t in zip(size, kernel, steps, strict=True))
     sn, sc, *ss = xp.strides
-    return as_strided(xp, (n, c, *kernel, *out), (sn, sc, *ss, *(s * stride for s in ss)),
+    return as_strided(xp, (n, c, *kernel, *out),
+                      (sn, sc, *ss, *(s * t for s, t in zip(ss, steps, strict=True))),
                       writeable=False)
 
 
-def col2im(dcols: np.ndarray, size: tuple[int, ...], stride: int, padding: int) -> np.ndarray:
+def col2im(dcols: np.ndarray, size: tuple[int, ...], stride, padding) -> np.ndarray:
     """The adjoint of `windows`: dcols (N, C, *K, *O) summed back onto dx (N, C, *size).
 
     One vectorised add per kernel offset (KH·KW of them): overlapping windows accumulate.
     """
     n, c = dcols.shape[:2]
     d = len(size)
+    steps, pads = per_axis("stride", stride, d, minimum=1), per_axis("padding", padding, d)
     kernel, out = dcols.shape[2:2 + d], dcols.shape[2 + d:]
-    dxp = np.zeros((n, c, *(s + 2 * padding for s in size)), dtype=dcols.dtype)
+    dxp = np.zeros((n, c, *(s + 2 * p for s, p in zip(size, pads, strict=True))),
+                   dtype=dcols.dtype)
     for offset in np.ndindex(*kernel):
-        target = tuple(slice(o, o + stride * (m - 1) + 1, stride)
-                       for o, m in zip(offset, out, strict=True))
+        target = tuple(slice(o, o + t * (m - 1) + 1, t)
+                       for o, m, t in zip(offset, out, steps, strict=True))
         dxp[(slice(None), slice(None), *target)] += dcols[(slice(None), slice(None), *offset)]
-    if padding == 0:
+    if not any(pads):
         return dxp
-    return dxp[(..., *(slice(padding, padding + s) for s in size))]
+    return dxp[(..., *(slice(p, p + s) for s, p in zip(size, pads, strict=True)))]
 
 
 def _check_conv(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, d: int,
@@ -85,8 +101,9 @@ def _check_conv(x: np.ndarray, W: np.ndarray, b: np.ndarray | None, d: int,
                          f"got x {x.shape}")
     if b is not None and b.shape != (W.shape[0],):
         raise ValueError(f"conv{d}d: expected b of shape ({W.shape[0]},); got {b.shape}")
-    return tuple(conv_output_size(s, k, stride, padding)
-                 for s, k in zip(x.shape[2:], W.shape[2:], strict=True))
+    return tuple(conv_output_size(s, k, t, p) for s, k, t, p in zip(
+        x.shape[2:], W.shape[2:], per_axis("stride", stride, d, 1), per_axis("padding", padding, d),
+        strict=True))
 
 
 def _conv_forward(x, W, b, stride, padding, d, cols_out):

@@ -11,26 +11,28 @@ from math import prod
 import numpy as np
 
 from profond.scratch.dtypes import as_float
-from profond.scratch.functional.conv import col2im, conv_output_size, pad, windows
+from profond.scratch.functional.conv import col2im, conv_output_size, pad, per_axis, windows
 
 
-def _geometry(x: np.ndarray, d: int, kernel_size: int, stride: int | None,
-              padding: int) -> tuple[tuple[int, ...], int]:
+def _geometry(x: np.ndarray, d: int, kernel_size, stride, padding) -> tuple[tuple[int, ...], ...]:
+    """(kernel, stride, padding) per spatial axis from torch's int-or-tuple arguments."""
     if x.ndim != d + 2:
         raise ValueError(f"pool{d}d: expected x with {d + 2} dimensions (N, C, ...); "
                          f"got shape {x.shape}")
-    stride = kernel_size if stride is None else stride
-    for s in x.shape[2:]:
-        conv_output_size(s, kernel_size, stride, padding)
-    if 2 * padding > kernel_size:
-        raise ValueError(f"pool{d}d: expected padding <= kernel_size / 2 (as torch); "
-                         f"got padding={padding}, kernel_size={kernel_size}")
-    return (kernel_size,) * d, stride
+    kernel = per_axis("kernel_size", kernel_size, d, minimum=1)
+    steps = kernel if stride is None else per_axis("stride", stride, d, minimum=1)
+    pads = per_axis("padding", padding, d)
+    for s, k, t, p in zip(x.shape[2:], kernel, steps, pads, strict=True):
+        conv_output_size(s, k, t, p)
+        if 2 * p > k:
+            raise ValueError(f"pool{d}d: expected padding <= kernel_size / 2 (as torch); "
+                             f"got padding={padding}, kernel_size={kernel_size}")
+    return kernel, steps, pads
 
 
 def _max_forward(x, kernel_size, stride, padding, d):
     x = as_float(x)
-    kernel, stride = _geometry(x, d, kernel_size, stride, padding)
+    kernel, stride, padding = _geometry(x, d, kernel_size, stride, padding)
     # -inf padding: a padded position can never be the max, as in torch.
     view = windows(pad(x, padding, -np.inf), kernel, stride)          # (N, C, *K, *O)
     n, c = x.shape[:2]
@@ -51,7 +53,7 @@ def _max_backward(dout, cache):
 
 def _avg_forward(x, kernel_size, stride, padding, d):
     x = as_float(x)
-    kernel, stride = _geometry(x, d, kernel_size, stride, padding)
+    kernel, stride, padding = _geometry(x, d, kernel_size, stride, padding)
     view = windows(pad(x, padding), kernel, stride)
     # Zero padding counted in the divisor: torch's default count_include_pad=True.
     out = view.mean(axis=tuple(range(2, 2 + d)))

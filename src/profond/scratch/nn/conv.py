@@ -17,14 +17,16 @@ class _ConvNd(Module):
     _forward = _backward = None
     _cols = None  # the im2col buffer, refilled by each forward (its shape permitting)
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1,
-                 padding: int = 0, bias: bool = True, dtype=np.float32):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
+                 bias: bool = True, dtype=np.float32):
         self.in_channels = check_int("in_channels", in_channels, minimum=1)
         self.out_channels = check_int("out_channels", out_channels, minimum=1)
-        self.kernel_size = check_int("kernel_size", kernel_size, minimum=1)
-        self.stride = check_int("stride", stride, minimum=1)
-        self.padding = check_int("padding", padding, minimum=0)
-        shape = (out_channels, in_channels) + (kernel_size,) * self._d
+        # as torch: an integer, or one per spatial axis (kept as given; the maths reads per axis)
+        kernel = F.per_axis("kernel_size", kernel_size, self._d, minimum=1)
+        F.per_axis("stride", stride, self._d, minimum=1)
+        F.per_axis("padding", padding, self._d)
+        self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
+        shape = (out_channels, in_channels) + kernel
         self.weight = Parameter(np.zeros(shape), dtype=dtype)
         self.bias = Parameter(np.zeros(out_channels), dtype=dtype) if bias else None
         self.reset_parameters()
@@ -37,9 +39,11 @@ class _ConvNd(Module):
             bound = 1 / math.sqrt(fan_in)
             init.uniform_(self.bias, -bound, bound)
 
-    def output_size(self, dim_in: int) -> int:
-        """dim_out = ⌊(dim_in + 2·padding − kernel_size) / stride⌋ + 1 along each spatial axis."""
-        return F.conv_output_size(dim_in, self.kernel_size, self.stride, self.padding)
+    def output_size(self, dim_in: int, axis: int = 0) -> int:
+        """dim_out = ⌊(dim_in + 2·padding − kernel_size) / stride⌋ + 1 along spatial `axis`."""
+        k, s, p = (F.per_axis(name, getattr(self, name), self._d)[axis]
+                   for name in ("kernel_size", "stride", "padding"))
+        return F.conv_output_size(dim_in, k, s, p)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         b = None if self.bias is None else self.bias.data
@@ -75,8 +79,9 @@ class Conv1d(_ConvNd):
 class Conv2d(_ConvNd):
     """out[n, f, i, j] = b[f] + Σ_{c,u,v} W[f, c, u, v] · x_pad[n, c, s·i + u, s·j + v].
 
-    x (N, C_in, H, W) -> out (N, C_out, OH, OW), OH = ⌊(H + 2·padding − kernel_size)/stride⌋ + 1.
-    Mirrors torch.nn.Conv2d (square kernel, dilation 1, groups 1, zero padding).
+    x (N, C_in, H, W) -> out (N, C_out, OH, OW), OH = ⌊(H + 2·padding − kernel_size)/stride⌋ + 1
+    (per axis: kernel_size, stride and padding take one integer or an (H, W) pair). Mirrors
+    torch.nn.Conv2d (dilation 1, groups 1, zero padding).
     """
 
     _d = 2
