@@ -106,7 +106,7 @@ def test_discriminative_learning_rates_as_adam_first_step_sizes():
     # i.e. by almost exactly lr: so the step sizes read off the learning rate of each group.
     model = _mlp()
     learner, callbacks = finetuner(model, 3, "full", "all", lr=1e-2, backbone_lr_mult=0.1)
-    assert [g["lr"] for g in learner.optimizer.param_groups] == [1e-2, 1e-3]
+    assert [g["lr"] for g in learner.optimizer.param_groups] == [1e-2, 1e-3, 1e-3]
     start = {k: v.clone() for k, v in model.state_dict().items()}
     X, y = _blobs()
     Trainer(1, len(y), seed=0, callbacks=callbacks, eval_train=False).fit(learner, (X, y))
@@ -115,6 +115,25 @@ def test_discriminative_learning_rates_as_adam_first_step_sizes():
         steps = moved[moved > 0]
         assert len(steps) > moved.numel() // 2
         assert torch.allclose(steps, torch.full_like(steps, lr), rtol=1e-2)
+
+
+def test_layer_decay_slows_each_backbone_block_below_the_top():
+    # ULMFiT's 2.6: the top backbone layer ("2") learns at lr x mult, the one under it ("0") 2.6x
+    # slower; Adam's first steps show it as above
+    model = _mlp()
+    learner, callbacks = finetuner(model, 3, "full", "all", lr=1e-2, backbone_lr_mult=0.1,
+                                   layer_decay=2.6)
+    assert [g["lr"] for g in learner.optimizer.param_groups] == pytest.approx(
+        [1e-2, 1e-3, 1e-3 / 2.6])
+    start = {k: v.clone() for k, v in model.state_dict().items()}
+    X, y = _blobs()
+    Trainer(1, len(y), seed=0, callbacks=callbacks, eval_train=False).fit(learner, (X, y))
+    for key, lr in (("0.weight", 1e-3 / 2.6), ("2.weight", 1e-3), ("4.weight", 1e-2)):
+        moved = (model.state_dict()[key] - start[key]).abs()
+        steps = moved[moved > 0]
+        assert torch.allclose(steps, torch.full_like(steps, lr), rtol=1e-2)
+    with pytest.raises(ValueError, match=r"--layer-decay: expected a number > 0; got 0"):
+        finetuner(_mlp(), 3, "full", "all", layer_decay=0)
 
 
 def _stored_run(tmp_path, name="mlp", shape=(12,), **config):

@@ -24,6 +24,8 @@ def finetune(
     lr: float = typer.Option(1e-3, "--lr", help="Learning rate of the new head."),
     backbone_lr_mult: float = typer.Option(0.1, "--backbone-lr-mult",
                                            help="Backbone lr = lr x this (discriminative lrs)."),
+    layer_decay: float = typer.Option(1.0, "--layer-decay", help="Each backbone block below "
+                                      "the top learns this many times slower (2.6 in ULMFiT)."),
     epochs: int = typer.Option(10, "--epochs", help="Epochs."),
     batch_size: int = typer.Option(64, "--batch-size", help="Examples per optimizer step."),
     seed: int = typer.Option(0, "--seed", help="Seed for the new head, shuffles and subsets."),
@@ -43,7 +45,8 @@ def finetune(
     from profond.train.torch_learner import seed_everything
 
     options = dict(source=source, data=data, mode=mode, unfreeze_schedule=unfreeze_schedule,
-                   lr=lr, backbone_lr_mult=backbone_lr_mult, epochs=epochs,
+                   lr=lr, backbone_lr_mult=backbone_lr_mult, layer_decay=layer_decay,
+                   epochs=epochs,
                    batch_size=batch_size, seed=seed, val_fraction=val_fraction, classes=classes,
                    per_class=per_class)
     try:
@@ -57,7 +60,8 @@ def finetune(
         model, pretrained = load_pretrained(source, dataset.input_shape)
         seed_everything(seed)
         learner, callbacks = finetuner(model, len(names), mode, unfreeze_schedule, lr,
-                                       backbone_lr_mult, input_shape=dataset.input_shape)
+                                       backbone_lr_mult, input_shape=dataset.input_shape,
+                                       layer_decay=layer_decay)
     except (ValueError, OSError) as exc:  # OSError: a dataset that could not be downloaded
         fail(str(exc))
     from profond.train.runs import new_run_id

@@ -184,17 +184,20 @@ class GradualUnfreezing(Callback):
 
 def finetuner(model: nn.Module, num_classes: int, mode: str = "full", schedule: str = "all",
               lr: float = 1e-3, backbone_lr_mult: float = 0.1, weight_decay: float = 0.0,
-              input_shape=None, task: str = "classification"):
+              input_shape=None, task: str = "classification", layer_decay: float = 1.0):
     """(TorchLearner, callbacks) for fine-tuning `model` on `num_classes` with the one Trainer.
 
-    The head is new (lr); the backbone learns at lr * backbone_lr_mult ("full") or not at all
-    ("features"). torch.optim.Adam with two param groups, head first (the lr the Trainer logs).
+    The head is new (lr); in "full" mode the backbone block k places below the top learns at
+    lr · backbone_lr_mult / layer_decay^k (Howard & Ruder's discriminative fine-tuning divides by
+    2.6 per layer; 1 gives every block the same rate), in "features" mode not at all.
+    torch.optim.Adam with one param group per block, head first (the lr the Trainer logs).
     """
     from profond.train.torch_learner import TorchLearner
 
     check_choice("--mode", mode, MODES)
     check_positive("--lr", lr)
     check_positive("--backbone-lr-mult", backbone_lr_mult)
+    check_positive("--layer-decay", layer_decay)
     check_int("num_classes", num_classes, minimum=1)
     if mode == "features" and schedule not in ("all", "none"):
         raise ValueError(f"--unfreeze-schedule: expected none with --mode features (the backbone "
@@ -203,9 +206,10 @@ def finetuner(model: nn.Module, num_classes: int, mode: str = "full", schedule: 
     blocks = backbone_blocks(model)
     counts = unfreeze_counts("none" if mode == "features" else schedule, len(blocks))
     groups = [{"params": list(head.parameters()), "lr": lr}]
-    if mode == "full":
-        backbone = [p for block in blocks for p in block.parameters(recurse=False)]
-        groups.append({"params": backbone, "lr": lr * backbone_lr_mult})
+    if mode == "full":  # top block first, each a layer_decay below the one above it
+        groups += [{"params": list(block.parameters(recurse=False)),
+                    "lr": lr * backbone_lr_mult / layer_decay ** depth}
+                   for depth, block in enumerate(reversed(blocks))]
     optimizer = torch.optim.Adam(groups, lr=lr, weight_decay=weight_decay)
     learner = TorchLearner(model, None, optimizer, task=task, input_shape=input_shape)
     return learner, [GradualUnfreezing(blocks, counts)]
