@@ -6,12 +6,11 @@ one Trainer (the Playground is a Learner). Binary classification keeps TFP's tan
 linear output and the same ½(ŷ − t)² loss.
 """
 
-import contextlib
-
 import numpy as np
 
 from profond.lab.labdata import LabData
 from profond.lab.schema import Config
+from profond.scratch.functional.activations import softmax_forward
 from profond.scratch.learner import ScratchLearner
 from profond.train.trainer import Trainer
 
@@ -156,24 +155,14 @@ class Playground(ScratchLearner):
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities (N, C) for raw points (tanh's ŷ read as 2p − 1), else values."""
-        with self._eval():
+        with self.evaluating():
             out = self.model(self._features(np.asarray(X, dtype=np.float32)))
         if self.softmax:
-            p = np.exp(out - out.max(axis=1, keepdims=True))
-            return p / p.sum(axis=1, keepdims=True)
+            return softmax_forward(out)[0]
         if self.classify:
             p1 = (np.clip(out[:, 0], -1, 1) + 1) / 2
             return np.column_stack([1 - p1, p1])
         return out
-
-    @contextlib.contextmanager
-    def _eval(self):
-        """Eval mode for a measurement, then back to train mode for the next batch."""
-        self.model.eval()
-        try:
-            yield
-        finally:
-            self.model.train()
 
     def _update(self) -> None:
         """Add the penalty's gradient to the weights (never biases), step, and for L1 zero the
@@ -193,7 +182,7 @@ class Playground(ScratchLearner):
         """Loss (and accuracy, confusion matrix for classification) on one split, in eval mode."""
         if len(y) == 0:
             return {"loss": None}
-        with self._eval():
+        with self.evaluating():
             out = self.model(F)
         loss, _ = self._loss_grad(out, y)
         result = {"loss": loss if np.isfinite(loss) else None}
@@ -209,7 +198,7 @@ class Playground(ScratchLearner):
         x = self._grid_features
         layers = [x]
         mods = self.model._modules
-        with self._eval():
+        with self.evaluating():
             for i, module in enumerate(mods):
                 x = module(x)
                 # a layer's output is what the next Linear reads (eval-mode Dropout is identity)
@@ -222,8 +211,7 @@ class Playground(ScratchLearner):
         out = out[: HEATMAP * HEATMAP]
         if not self.softmax:
             return "signed", np.clip(out[:, 0], -1, 1)
-        p = np.exp(out - out.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
+        p = softmax_forward(out)[0]
         if self.n_out == 2:
             return "signed", p[:, 1] - p[:, 0]
         return "classes", np.column_stack([p.argmax(axis=1), p.max(axis=1)])

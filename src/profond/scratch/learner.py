@@ -1,5 +1,7 @@
 """ScratchLearner: a scratch model, loss and optimizer behind the one Trainer's Learner protocol."""
 
+import contextlib
+
 import numpy as np
 
 from profond.checks import check_choice, check_int
@@ -94,14 +96,20 @@ class ScratchLearner:
         """The model's weights alone, keyed as its own state_dict (what model.safetensors holds)."""
         return dict(self.model.state_dict())
 
-    def _outputs(self, X: np.ndarray):
-        """(start, model output) per chunk of `eval_batch_size`, in eval mode."""
+    @contextlib.contextmanager
+    def evaluating(self):
+        """Eval mode for a measurement, then back to train mode for the next batch."""
         self.model.eval()
         try:
-            for start in range(0, len(X), self.eval_batch_size):
-                yield start, self.model(X[start:start + self.eval_batch_size])
+            yield
         finally:
             self.model.train()
+
+    def _outputs(self, X: np.ndarray):
+        """(start, model output) per chunk of `eval_batch_size`, in eval mode."""
+        with self.evaluating():
+            for start in range(0, len(X), self.eval_batch_size):
+                yield start, self.model(X[start:start + self.eval_batch_size])
 
 
 def _predicted_class(out: np.ndarray) -> np.ndarray:

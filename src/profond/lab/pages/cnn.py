@@ -11,6 +11,7 @@ import numpy as np
 from profond.checks import check_choice, check_int
 from profond.io import atomic_write_json
 from profond.paths import cache_dir
+from profond.scratch.functional.activations import softmax_forward
 from profond.train.callbacks import Callback
 from profond.train.checkpoint import load_weights, save_weights
 
@@ -145,9 +146,7 @@ def explore(bitmap: list[int], data: str = "digits") -> dict:
     x = preprocess(bitmap, data)
     layers = [{"name": name, "shape": list(out.shape[1:]), "values": out[0].round(4).tolist()}
               for name, out in net.activations(x)]
-    logits = np.asarray(layers[-1]["values"], dtype=np.float64)
-    p = np.exp(logits - logits.max())
-    p /= p.sum()
+    p = softmax_forward(np.asarray(layers[-1]["values"], dtype=np.float64))[0]
     top = np.argsort(-p)[:TOP]
     scale = 16 if data == "digits" else 255  # as the dataset stores its pixels
     return {"type": "cnn_predict", "data": data,
