@@ -29,3 +29,15 @@ def test_scripts_get_agg():
 def test_a_chosen_backend_is_kept():
     assert _backend("matplotlib.use('svg'); import matplotlib.pyplot", None) == "svg"
     assert _backend("", "pdf") == "pdf"  # what a Jupyter kernel does with its inline backend
+
+
+def test_save_png_writes_a_png_and_closes_the_figure(tmp_path):
+    from profond.plotting import pyplot, save_png
+
+    plt = pyplot()
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    path = save_png(fig, tmp_path / "sub" / "f.png", dpi=50)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert fig.number not in plt.get_fignums()
+    assert [p.name for p in path.parent.iterdir()] == ["f.png"]  # no temporary file left

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 
 def pyplot():
@@ -20,3 +21,14 @@ def pyplot():
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def save_png(fig, path: str | Path, dpi: int = 100) -> Path:
+    """Write `fig` to `path` as a PNG atomically (no half-written file), close it, return path."""
+    from profond.io import atomic_write
+
+    plt = pyplot()
+    try:
+        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
+    finally:
+        plt.close(fig)

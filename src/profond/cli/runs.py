@@ -80,11 +80,9 @@ def plot(run_ids: Annotated[list[str],
 
 
 def _plot_curves(curves: dict, metric: str, path: Path) -> Path:
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
-
-    from profond.io import atomic_write
 
     fig, ax = plt.subplots(figsize=(6, 3.8))
     for run_id, (epochs, values) in curves.items():
@@ -94,10 +92,7 @@ def _plot_curves(curves: dict, metric: str, path: Path) -> Path:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)
 
 
 def _summary(record: dict) -> dict:

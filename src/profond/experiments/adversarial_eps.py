@@ -129,12 +129,7 @@ def _plot_panda(model, data, path: Path):
 
 
 def _save(fig, path: Path) -> Path:
-    import matplotlib.pyplot as plt
-
-    from profond.io import atomic_write
+    from profond.plotting import save_png
 
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)

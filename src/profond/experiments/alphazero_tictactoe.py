@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 from profond.experiments.registry import ExperimentResult
-from profond.io import atomic_write
 
 QUICK = dict(iterations=2, games_per_iteration=4, n_simulations=10, eval_simulations=10,
              train_steps=10, batch_size=32, hidden=32)
@@ -56,7 +55,7 @@ def _referee(agent, side: int, opponent: str) -> dict:
 
 def _plot(history: list[dict], path: Path) -> Path:
     """Value, policy and total loss per iteration of self-play and training."""
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
 
@@ -69,7 +68,4 @@ def _plot(history: list[dict], path: Path) -> Path:
            title="AlphaZero on tic-tac-toe: training loss")
     ax.legend(fontsize="small")
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)

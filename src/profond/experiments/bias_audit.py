@@ -62,8 +62,7 @@ def _plot(rows: list[dict], metrics, path: Path) -> Path:
     """One panel per Gender Shades metric: light and heavy subgroups side by side, per model."""
     import numpy as np
 
-    from profond.io import atomic_write
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
     arms = list(dict.fromkeys(r["Classifier"] for r in rows))
@@ -78,7 +77,4 @@ def _plot(rows: list[dict], metrics, path: Path) -> Path:
         ax.grid(axis="y", alpha=0.3)
     axes[0][0].legend(title="ink", fontsize="small", loc="lower left")
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)

@@ -22,7 +22,6 @@ from profond.data.text import (
     unigram_entropy,
 )
 from profond.experiments.registry import ExperimentResult
-from profond.io import atomic_write
 from profond.models.sequence import CharRNN, sample
 from profond.train.torch_learner import TorchLearner, seed_everything
 from profond.train.trainer import Trainer
@@ -105,7 +104,7 @@ class CharLMLearner(TorchLearner):
 
 
 def _plot(rows: list[dict], entropy: float, path: Path) -> Path:
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
 
@@ -119,7 +118,4 @@ def _plot(rows: list[dict], entropy: float, path: Path) -> Path:
     ax.legend()
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)

@@ -119,11 +119,9 @@ def _arm(arm: str, train, test, steps: int, seed: int, run_id: str, store) -> fl
 
 def _plot(rows: list[dict], path: Path) -> Path:
     """Test accuracy against training examples per class, one line per arm."""
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
-
-    from profond.io import atomic_write
 
     labels = [str(r["per_class"]) for r in rows]
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
@@ -134,7 +132,4 @@ def _plot(rows: list[dict], path: Path) -> Path:
     ax.grid(alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)

@@ -75,12 +75,10 @@ def _train(rep: str, data, budget: dict, seed: int) -> dict:
 
 def _plot(data: dict, rows: list[dict], path: Path) -> Path:
     """One example per class in each representation (rows), and the accuracy bars."""
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
     import numpy as np
-
-    from profond.io import atomic_write
 
     classes = data["points"].classes
     first = [int(np.flatnonzero(data["points"].y_test == c)[0]) for c in range(len(classes))]
@@ -102,10 +100,7 @@ def _plot(data: dict, rows: list[dict], path: Path) -> Path:
     bars.set(ylim=(0, 105), ylabel="test accuracy %", title="Same shapes, same split")
     bars.legend()
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=90))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path, dpi=90)
 
 
 def _draw_points(ax, X) -> None:

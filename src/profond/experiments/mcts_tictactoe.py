@@ -6,7 +6,6 @@ from pathlib import Path
 import numpy as np
 
 from profond.experiments.registry import ExperimentResult
-from profond.io import atomic_write
 
 BUDGETS, QUICK_BUDGETS = (10, 30, 100, 300, 1000), (10, 100)
 GAMES = {"random": 30, "minimax": 10}  # games per side and budget
@@ -60,7 +59,7 @@ def match(game: str, opponent: str, side: int, n_simulations: int, n_games: int,
 
 def plot(rows: list[dict], path: Path, title: str) -> Path:
     """Non-loss rate (wins + draws) against the simulation budget, one line per matchup."""
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
 
@@ -75,7 +74,4 @@ def plot(rows: list[dict], path: Path, title: str) -> Path:
            ylim=(-0.05, 1.05), title=title)
     ax.legend(fontsize="small", loc="lower right")
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)

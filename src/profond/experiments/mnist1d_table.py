@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 
 from profond.experiments.registry import ExperimentResult
-from profond.io import atomic_write
 
 PAPER = {"logistic": 0.32, "mlp": 0.68, "mnist1d-cnn": 0.94, "gru": 0.91}
 # beyond the paper (no figure of its own): the GRU's recipe with other cells, and a transformer
@@ -93,7 +92,7 @@ def _train(name: str, data, seed: int, steps: int):
 
 
 def _plot(results: dict, path: Path) -> Path:
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
 
@@ -111,10 +110,7 @@ def _plot(results: dict, path: Path) -> Path:
     ax.legend()
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)
 
 
 def _attention(model, out_dir: Path) -> Path:

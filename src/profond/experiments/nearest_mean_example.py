@@ -5,7 +5,6 @@ from pathlib import Path
 import numpy as np
 
 from profond.experiments.registry import ExperimentResult
-from profond.io import atomic_write
 
 RED_EXAMPLES = [[5, 8], [7, 9], [6, 10]]
 # The deck lists examples for the red class only; blue and green come as means, so each enters
@@ -42,7 +41,7 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 def _plot(X, y, means, distances, path: Path) -> Path:
     """The examples, the class means (large), x (black star) and its distance to each mean."""
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
 
@@ -59,7 +58,4 @@ def _plot(X, y, means, distances, path: Path) -> Path:
            xlim=(0, 10), ylim=(0, 11), aspect="equal")
     ax.legend(loc="lower right", fontsize="small")
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)

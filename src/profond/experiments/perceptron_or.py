@@ -5,7 +5,6 @@ from pathlib import Path
 import numpy as np
 
 from profond.experiments.registry import ExperimentResult
-from profond.io import atomic_write
 
 OR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 OR_TARGETS = np.array([0, 1, 1, 1])
@@ -43,7 +42,7 @@ def _row(step) -> dict:
 
 def _plot(w: list[float], path: Path) -> Path:
     """The four OR inputs coloured by t, and the region where w0 + w1 x1 + w2 x2 > 0 (y = 1)."""
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
 
@@ -60,7 +59,4 @@ def _plot(w: list[float], path: Path) -> Path:
            aspect="equal")
     ax.legend(loc="upper left", fontsize="small")
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)

@@ -80,11 +80,9 @@ def _arm(eps: float, data, members, non_members, epochs: int, seed: int) -> dict
 
 
 def _plot(rows: list[dict], path: Path) -> Path:
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
-
-    from profond.io import atomic_write
 
     labels = [f"ε = {r['epsilon']}" if r["epsilon"] != "inf" else "ε = ∞" for r in rows]
     fig, (ax_acc, ax_auc) = plt.subplots(1, 2, figsize=(8.0, 3.6))
@@ -95,7 +93,4 @@ def _plot(rows: list[dict], path: Path) -> Path:
     ax_auc.set(ylabel="membership-inference ROC AUC", ylim=(0.4, 1.0), title="Leakage")
     ax_auc.legend()
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)

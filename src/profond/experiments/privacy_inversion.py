@@ -56,11 +56,9 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _plot(pictures: list[tuple[np.ndarray, np.ndarray]], path: Path) -> Path:
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
-
-    from profond.io import atomic_write
 
     fig, axes = plt.subplots(2, len(pictures), figsize=(1.6 * len(pictures), 3.4), squeeze=False)
     for col, (original, rebuilt) in enumerate(pictures):
@@ -71,7 +69,4 @@ def _plot(pictures: list[tuple[np.ndarray, np.ndarray]], path: Path) -> Path:
     axes[0, 0].set_ylabel("original")
     axes[1, 0].set_ylabel("from gradient")
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)

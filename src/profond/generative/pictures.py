@@ -5,22 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-
-def _pyplot():
-    from profond.plotting import pyplot
-
-    plt = pyplot()
-
-    return plt
-
-
-def _save(fig, plt, path: str | Path) -> Path:
-    from profond.io import atomic_write
-
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+from profond.plotting import pyplot, save_png
 
 
 def plot_rows(rows: list[tuple[str, np.ndarray]], shape: tuple[int, ...], path: str | Path,
@@ -28,7 +13,7 @@ def plot_rows(rows: list[tuple[str, np.ndarray]], shape: tuple[int, ...], path: 
     """One labelled row per (label, X (n, D)): examples reshaped to `shape`, (H, W) or (C, H, W)
     drawn as grey images, (L,) as curves. E.g. input / noisy / reconstructed, or an interpolation.
     """
-    plt = _pyplot()
+    plt = pyplot()
     cols = max(len(X) for _, X in rows)
     fig, axes = plt.subplots(len(rows), cols, figsize=(1.1 * cols + 0.8, 1.1 * len(rows) + 0.5),
                              squeeze=False)
@@ -42,7 +27,7 @@ def plot_rows(rows: list[tuple[str, np.ndarray]], shape: tuple[int, ...], path: 
         axes[r, 0].set_ylabel(label, fontsize=8)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    return _save(fig, plt, path)
+    return save_png(fig, path)
 
 
 def _draw(ax, x: np.ndarray) -> None:
@@ -59,7 +44,7 @@ def plot_grid(images: np.ndarray, shape: tuple[int, ...], path: str | Path, titl
     if len(shape) == 1:
         return plot_rows([("", images[i:i + cols]) for i in range(0, len(images), cols)],
                          shape, path, title)
-    plt = _pyplot()
+    plt = pyplot()
     h, w = shape[-2:]
     n_rows = -(-len(images) // cols)
     # a light grey gap (0 is white in "gray_r"): it separates the tiles without drowning them
@@ -72,13 +57,13 @@ def plot_grid(images: np.ndarray, shape: tuple[int, ...], path: str | Path, titl
     ax.set_axis_off()
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
-    return _save(fig, plt, path)
+    return save_png(fig, path)
 
 
 def plot_latent(Z: np.ndarray, y: np.ndarray, path: str | Path, title: str = "",
                 classes=None) -> Path:
     """Codes Z (N, 2) as points coloured by label y (N,), one legend entry per class."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.2, 4.6))
     cmap = plt.get_cmap("tab10")
     for c in np.unique(y):
@@ -89,14 +74,14 @@ def plot_latent(Z: np.ndarray, y: np.ndarray, path: str | Path, title: str = "",
     ax.legend(fontsize=7, markerscale=2, loc="best", ncol=2)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    return _save(fig, plt, path)
+    return save_png(fig, path)
 
 
 def plot_curves(records: list[dict], keys: list[str], path: str | Path, title: str = "",
                 group: str | None = None) -> Path:
     """One panel per key: records[k][key] against records[k]["epoch"], one line per `group` value.
     """
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, len(keys), figsize=(4.2 * len(keys), 3.4), squeeze=False)
     groups = sorted({r[group] for r in records}) if group else [None]
     for ax, key in zip(axes[0], keys, strict=True):
@@ -110,7 +95,7 @@ def plot_curves(records: list[dict], keys: list[str], path: str | Path, title: s
         ax.legend(fontsize=8)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    return _save(fig, plt, path)
+    return save_png(fig, path)
 
 
 def interpolate(a: np.ndarray, b: np.ndarray, steps: int = 8) -> np.ndarray:

@@ -118,11 +118,9 @@ def attention_maps(model: TransformerClassifier, x: torch.Tensor) -> list[torch.
 def plot_attention(maps: list[torch.Tensor], path, title: str = ""):
     """A PNG grid, one layer per row and one head per column, of the maps of ONE example:
     `maps` as attention_maps returns them for an input batch of one. Returns the path."""
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
-
-    from profond.io import atomic_write
 
     n_layers, n_heads = len(maps), maps[0].shape[1]
     fig, axes = plt.subplots(n_layers, n_heads, figsize=(2.2 * n_heads, 2.4 * n_layers + 0.4),
@@ -139,10 +137,7 @@ def plot_attention(maps: list[torch.Tensor], path, title: str = ""):
         ax.set_ylabel("query token", fontsize=7)
     fig.suptitle(title, fontsize=9)
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)
 
 
 class CharRNN(nn.Module):

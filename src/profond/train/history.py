@@ -35,11 +35,9 @@ class History:
 
     def plot(self, path: str | Path) -> Path:
         """Write the learning curves (loss, and accuracy when recorded) against epochs as a PNG."""
-        from profond.plotting import pyplot
+        from profond.plotting import pyplot, save_png
 
         plt = pyplot()
-
-        from profond.io import atomic_write
 
         panels = [("loss", "loss")] + ([("acc", "accuracy")] if self.acc or self.val_acc else [])
         fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.6), squeeze=False)
@@ -53,7 +51,4 @@ class History:
             ax.grid(alpha=0.3)
             ax.legend()
         fig.tight_layout()
-        try:
-            return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-        finally:
-            plt.close(fig)
+        return save_png(fig, path)

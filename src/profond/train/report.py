@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
-from profond.io import atomic_write, atomic_write_json
+from profond.io import atomic_write_json
 from profond.train.history import History
 
 
@@ -20,7 +20,7 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> 
 
 def plot_confusion_matrix(matrix: np.ndarray, classes: list[str], path: str | Path) -> Path:
     """The matrix as a PNG: rows are true classes, columns predictions, counts in the cells."""
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
 
@@ -38,10 +38,7 @@ def plot_confusion_matrix(matrix: np.ndarray, classes: list[str], path: str | Pa
             ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
                     color="white" if count > threshold else "black")
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)
 
 
 def write_outputs(folder: str | Path, history: History, final: dict, y_true: np.ndarray,

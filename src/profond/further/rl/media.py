@@ -22,7 +22,7 @@ def plot_returns(curves: dict[str, tuple], path: str | Path, *, title: str = "",
     """One line per curve, label -> (x, returns), faint raw values under their moving average;
     `checks` (label -> (x, mean greedy return)) as markers; `target`: the level that counts as
     solved."""
-    from profond.plotting import pyplot
+    from profond.plotting import pyplot, save_png
 
     plt = pyplot()
 
@@ -41,10 +41,7 @@ def plot_returns(curves: dict[str, tuple], path: str | Path, *, title: str = "",
     ax.legend(loc="best", fontsize="small")
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    try:
-        return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    finally:
-        plt.close(fig)
+    return save_png(fig, path)
 
 
 def save_gif(frames: list[np.ndarray], path: str | Path, *, fps: int = 30, every: int = 1,
