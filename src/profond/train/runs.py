@@ -290,7 +290,8 @@ def restore(run: Run, learner) -> int:
         import torch
 
         torch.set_rng_state(torch.from_numpy(rng["rng.torch"]))
-        gpus = [torch.from_numpy(rng[f"rng.cuda.{i}"]) for i in range(len(rng) - 1)]
+        n_gpus = sum(key.startswith("rng.cuda.") for key in rng)
+        gpus = [torch.from_numpy(rng[f"rng.cuda.{i}"]) for i in range(n_gpus)]
         if gpus and torch.cuda.is_available() and len(gpus) == torch.cuda.device_count():
             torch.cuda.set_rng_state_all(gpus)
     run.truncate_epochs(meta["epoch"])
