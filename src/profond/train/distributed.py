@@ -91,8 +91,22 @@ def init_from_env() -> Context | None:
         torch.cuda.set_device(local_rank)
     if not dist.is_initialized():
         dist.init_process_group(backend)
-        atexit.register(dist.destroy_process_group)
+        atexit.register(_leave_group)
     return Context(dist.get_rank(), dist.get_world_size(), local_rank, backend)
+
+
+def _leave_group() -> None:
+    """At exit, wait for every rank before tearing the group down: a follower that tore its gloo
+    connections down while rank 0 was still writing the run's files sometimes aborted ("terminate
+    called without an active exception")."""
+    import torch.distributed as dist
+
+    if not dist.is_initialized():
+        return
+    try:
+        dist.barrier()
+    finally:
+        dist.destroy_process_group()
 
 
 class DistributedLearner:
