@@ -13,7 +13,6 @@ Run: python bench/mnist1d_cnn_time_to_acc.py [--seeds 0 1 2] [--batch-size 500 -
 """
 
 import argparse
-import math
 import statistics
 import time
 
@@ -22,7 +21,7 @@ import torch
 from profond.data import load
 from profond.data.augment import RandomCrop1d
 from profond.models import create_model
-from profond.train.callbacks import Callback
+from profond.train.callbacks import Callback, OneCycle
 from profond.train.torch_learner import TorchLearner, seed_everything
 from profond.train.trainer import Trainer
 
@@ -58,26 +57,6 @@ def reference(data, seed: int, target: float, max_steps: int, channels: int) -> 
     return elapsed, -1
 
 
-class OneCycle(Callback):
-    """lr(t) = peak·t/w for t < w, then peak·(1 + cos(π (t − w)/(T − w)))/2 (per batch)."""
-
-    def __init__(self, peak: float, total_steps: int, warmup: float = 0.2):
-        self.peak, self.total, self.warm = peak, total_steps, max(1, int(warmup * total_steps))
-        self.t = 0
-
-    def on_train_begin(self) -> None:
-        self.trainer.learner.lr = self.peak / self.warm
-
-    def on_batch_end(self, step: int, loss: float) -> None:
-        self.t += 1
-        t, w = self.t, self.warm
-        if t < w:
-            lr = self.peak * (t + 1) / w
-        else:
-            lr = self.peak * (1 + math.cos(math.pi * (t - w) / max(1, self.total - w))) / 2
-        self.trainer.learner.lr = lr
-
-
 class StopAtAccuracy(Callback):
     """Test accuracy after each epoch (timed apart); stop once it reaches the target."""
 
@@ -102,10 +81,9 @@ def ours(data, seed: int, target: float, args) -> tuple[float, int]:
     augment = RandomCrop1d(args.shift) if args.shift else None
     learner = TorchLearner(model, None, torch.optim.Adam(model.parameters(), lr=args.lr),
                            device="cpu", augment=augment)
-    steps = args.epochs * -(-len(data.X_train) // args.batch_size)
     stop = StopAtAccuracy(torch.from_numpy(data.X_test), torch.from_numpy(data.y_test), target)
     trainer = Trainer(args.epochs, args.batch_size, seed=seed, eval_train=False,
-                      callbacks=[OneCycle(args.lr, steps), stop])
+                      callbacks=[OneCycle(args.lr), stop])
     start = time.perf_counter()
     trainer.fit(learner, data)
     return time.perf_counter() - start - stop.eval_seconds, stop.reached_at or -1

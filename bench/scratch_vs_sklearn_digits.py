@@ -18,10 +18,11 @@ import numpy as np
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from profond.cli.train import ModelSpec, scratch_learner
 from profond.data import load
 from profond.data.split import Standardizer
 from profond.train.callbacks import Callback
+from profond.train.config import TrainConfig
+from profond.train.recipe import build_learner, resolve
 from profond.train.trainer import Trainer
 
 HIDDEN = (64, 32)
@@ -45,9 +46,9 @@ class TargetStop(Callback):
 
 def scratch_time(train, test, seed: int, args) -> tuple[float, int, int | None]:
     """(training seconds, epochs run, epoch where the target was reached or None)."""
-    spec = ModelSpec("mlp", train[0].shape[1], 10, "classification", HIDDEN, "relu", 0.0,
-                     "adam", args.lr, 0.0, seed)
-    learner = scratch_learner(spec)
+    config = resolve(TrainConfig("mlp", "digits", "scratch", hidden=HIDDEN, activation="relu",
+                                 optimizer="adam", lr=args.lr, seed=seed))
+    learner = build_learner(config, (train[0].shape[1],), 10, "classification")
     stop = TargetStop(test, args.target)
     trainer = Trainer(args.max_epochs, args.batch_size, seed=seed, callbacks=[stop],
                       eval_train=False)

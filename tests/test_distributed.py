@@ -8,7 +8,9 @@ import sys
 
 import pytest
 
+from profond.cli import launch
 from profond.train import distributed
+from profond.train.config import TrainConfig
 from profond.train.runs import RunStore
 
 # Digits, an MLP, 4 epochs; batch 50 leaves a last batch of 43 that splits 22 / 21 over 2 ranks.
@@ -74,28 +76,38 @@ def test_nproc_launches_exactly_the_torchrun_command(monkeypatch):
     monkeypatch.delenv("WORLD_SIZE", raising=False)
     monkeypatch.setattr(subprocess, "run",
                         lambda cmd, check: calls.append(cmd) or subprocess.CompletedProcess(cmd, 3))
-    options = {"model": "mlp", "data": "digits", "batch_size": 64, "out": None, "json": True,
-               "engine": "torch"}
-    with pytest.raises(SystemExit) as exit_info:
-        distributed.join(2, options)
-    assert exit_info.value.code == 3
+    config = TrainConfig("mlp", "digits", batch_size=64)
+    assert launch.relaunch(2, config, out=None, json=True) == 3
     assert calls == [[sys.executable, "-m", "torch.distributed.run", "--standalone",
                       "--nproc-per-node=2", "-m", "profond", "train", "mlp", "--data", "digits",
-                      "--batch-size", "64", "--json", "--engine", "torch"]]
-    assert distributed.join(1, options) is None  # one process: nothing to launch or join
+                      "--engine", "torch", "--batch-size", "64", "--seed", "0", "--device",
+                      "auto", "--json"]]
+    assert distributed.init_from_env() is None  # one process: nothing to join
 
 
-def test_the_workers_get_the_device_choices_back_as_flags():
-    argv = distributed.command_argv("train", {"model": "mlp", "device": "cpu", "amp": False,
-                                              "compile": True, "out": None})
-    assert argv == ["train", "mlp", "--device", "cpu", "--no-amp", "--compile"]
-    assert "--no-amp" not in distributed.command_argv("train", {"amp": None})  # the default
+def test_the_workers_get_the_config_back_as_flags():
+    config = TrainConfig("mlp", hidden=(64, 32), device="cpu", amp=False, compile=True,
+                         residual=True)
+    argv = launch.config_argv(config)
+    assert argv == ["train", "mlp", "--data", "digits", "--engine", "torch", "--hidden", "64,32",
+                    "--residual", "--seed", "0", "--device", "cpu", "--no-amp", "--compile"]
+    assert "--no-amp" not in launch.config_argv(TrainConfig("mlp"))  # the default, None
+    # the argv parses back into the same config
+    from typer.main import get_command
+
+    from profond.cli import app
+
+    seen = {}
+    cli = get_command(app)  # a click group built afresh: patching its command touches nothing else
+    cli.commands["train"].callback = lambda **kw: seen.update(kw)
+    cli.main(argv, standalone_mode=False)
+    assert seen["hidden"] == "64,32" and seen["amp"] is False and seen["residual"] is True
 
 
 def test_several_processes_need_the_torch_engine():
     with pytest.raises(ValueError, match=r"--nproc: expected --engine torch for several "
                                          r"processes; got --engine scratch"):
-        distributed.join(2, {"engine": "scratch"})
+        launch.relaunch(2, TrainConfig("mlp", engine="scratch"))
 
 
 @pytest.mark.slow

@@ -74,9 +74,14 @@ def test_every_model_maps_a_batch_to_class_scores(name, shape):
     assert model(torch.randn(2, *shape)).shape == (2, 7)
 
 
-def test_registry_lists_every_model_with_a_description():
-    assert set(MODELS) >= {"logistic", "mlp", "mnist1d-cnn", "gru", "lenet5", "alexnet-small"}
-    assert all(desc and "\n" not in desc for desc, _ in MODELS.values())
+def test_the_builders_cover_the_table_of_model_names():
+    from profond import names
+    from profond.scratch import models as scratch_models
+
+    assert set(MODELS) == set(names.MODELS)
+    assert all(spec.help and "\n" not in spec.help for spec in names.MODELS.values())
+    assert set(scratch_models.MODELS) == {m for m, spec in names.MODELS.items()
+                                         if "scratch" in spec.engines}
 
 
 def test_bad_names_and_shapes_are_named_in_the_error():

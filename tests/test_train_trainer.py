@@ -148,7 +148,8 @@ def test_early_stopping_on_accuracy_looks_for_a_maximum():
 
 def test_early_stopping_ignores_improvements_below_min_delta():
     learner = Recorder(val_losses=[1.0, 0.95, 0.5, 0.4])
-    stopper = EarlyStopping(monitor="val_loss", patience=1, min_delta=0.1, restore_best=False)
+    stopper = EarlyStopping(monitor="val_loss", patience=1, min_delta=0.1,
+                            restore_best_weights=False)
     assert Trainer(4, 10, callbacks=[stopper]).fit(learner, _data(10), val=_val()).epoch == [1, 2]
     with pytest.raises(KeyError, match=r"monitor: expected one of .*'val_loss'.*; got 'val_los'"):
         trainer = Trainer(1, 10, callbacks=[EarlyStopping("val_los")])

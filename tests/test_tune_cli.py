@@ -83,10 +83,10 @@ class _SealedTest:
 
 
 def test_the_search_never_touches_the_test_attributes(tmp_path):
-    from profond.cli.tune import search_trials, trial_options
+    from profond.cli.tune import search_trials, trial_configs
 
-    options = [trial_options("logistic", "iris", "torch", 2, 0, 0.2, {"lr": lr})
-               for lr in (0.01, 0.1)]
+    options = trial_configs("logistic", "iris", "torch", 2, 0, 0.2, [{"lr": lr}
+                                                                    for lr in (0.01, 0.1)])
     sealed = _SealedTest(profond.data.load("iris"))
     trials = search_trials(sealed, options, 1, "sealed", root=tmp_path / "store")
     assert [t.error for t in trials] == ["", ""]
@@ -107,6 +107,15 @@ def test_bad_options_fail_with_one_line(args, message):
     result = runner.invoke(app, ["tune", "mlp", "--data", "iris", *args])
     assert result.exit_code == 2, result.output
     assert re.fullmatch(f"error: {message}.*", result.stderr.strip()), result.stderr
+
+
+def test_epochs_can_be_searched(tmp_path):
+    # epochs is a documented search parameter; it came twice into one call and always crashed
+    summary = _tune(["tune", "logistic", "--data", "iris", "--grid", "epochs=1,3", "--workers",
+                     "1", "--json"])
+    assert [t["params"]["epochs"] for t in summary["trials"]] == [1, 3]
+    runs = [RunStore(tmp_path / "runs").get(t["run_id"]) for t in summary["trials"]]
+    assert [len(r["epochs"]) for r in runs] == [1, 3]
 
 
 def test_random_search_from_a_grid_file_with_a_range(tmp_path):

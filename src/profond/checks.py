@@ -1,14 +1,21 @@
 """Argument checks whose errors name the argument, what was expected and what was received."""
 
+import difflib
 from collections.abc import Iterable
 from typing import Any
 
 
 def check_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
+    """`value` if it is one of `choices`; else a ValueError listing them, with a "did you mean"
+    for a misspelled name (difflib's closest match, as git and pip suggest)."""
     choices = list(choices)
     if value not in choices:
         options = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"{name}: expected one of {options}; got {value!r}")
+        hint = ""
+        if isinstance(value, str):
+            close = difflib.get_close_matches(value, [str(c) for c in choices], n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"{name}: expected one of {options}; got {value!r}{hint}")
     return value
 
 

@@ -37,6 +37,11 @@ def rows_table(rows: Sequence[dict], title: str = "",
     return table
 
 
+def pairs_table(mapping: dict, title: str, key: str = "name") -> Table:
+    """A dict as two columns, one row per key: wide configs stay readable on 80 columns."""
+    return rows_table([{key: k, "value": _fmt(v)} for k, v in mapping.items()], title=title)
+
+
 def print_json_last(obj: dict) -> None:
     """The `--json` contract: one JSON object, last on stdout."""
     sys.stdout.flush()
@@ -55,3 +60,19 @@ def _fmt(value) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return "—" if value is None else str(value)  # a value that does not apply (null in JSON)
+
+
+def report_run(final: dict, outputs: dict, title: str, as_json: bool) -> None:
+    """A finished run: its metrics table and files on stderr; on stdout the JSON object alone
+    (`--json`) or one line with the run id to copy into the next command."""
+    shown = {k: final[k] for k in ("test_acc", "test_loss", "epochs", "seconds")}
+    err_console.print(rows_table([shown], title=title))
+    err_console.print(f"outputs: {', '.join(str(p) for p in outputs.values())}",
+                      highlight=False, soft_wrap=True)
+    if as_json:
+        print_json_last(final)
+        return
+    acc = "—" if final["test_acc"] is None else f"{100 * final['test_acc']:.2f} %"
+    console.print(f"run {final['run_id']}: test acc {acc}, test loss {final['test_loss']:.4f}",
+                  highlight=False, soft_wrap=True)
+

@@ -1,7 +1,7 @@
 """`profond finetune --from RUN --data NAME`: adapt a pretrained run to a new dataset or classes.
 
 The run's weights load from the runs store (offline); the head is replaced for the new classes;
-training goes through `profond train`'s path (the one Trainer, a run in the store, test once).
+training goes through the training recipe's steps (the one Trainer, a run in the store, test once).
 """
 
 from pathlib import Path
@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import console, fail, print_json_last, rows_table
+from profond.cli.common import err_console, fail, report_run
 
 
 def finetune(
@@ -39,7 +39,9 @@ def finetune(
 ) -> None:
     """Fine-tune a pretrained run on a dataset: new head, frozen or gradually unfrozen backbone."""
     from profond.checks import check_int
-    from profond.cli.train import fit_and_test, prepare_data, write_run
+    from profond.train import recipe
+    from profond.train.callbacks import ProgressBar, TrainingDiverged
+    from profond.train.config import TrainConfig
     from profond.train.finetune import check_source, finetuner, load_pretrained
     from profond.train.runs import RunStore
     from profond.train.torch_learner import seed_everything
@@ -55,7 +57,7 @@ def finetune(
         check_int("--batch-size", batch_size, minimum=1)
         if per_class is not None:
             check_int("--per-class", per_class, minimum=1)
-        splits, dataset = prepare_data(data, val_fraction, seed)
+        splits, dataset = recipe.load_splits(data, val_fraction, seed)
         splits, names = select(splits, dataset.classes, classes, per_class, seed)
         model, pretrained = load_pretrained(source, dataset.input_shape)
         seed_everything(seed)
@@ -68,18 +70,20 @@ def finetune(
 
     run_id = new_run_id("finetune", pretrained["model"], data, f"s{seed}")
     run = RunStore().create({**pretrained, **options, "from": source}, run_id, folder=out)
-    final, history = fit_and_test(learner, splits, epochs, batch_size, seed, run, callbacks)
+    config = TrainConfig(pretrained["model"], data, epochs=epochs, batch_size=batch_size,
+                         seed=seed, eval_train=True, schedule="constant")
+    try:
+        final, history = recipe.fit_and_test(learner, splits, config, run,
+                                             [*callbacks, ProgressBar(err_console)])
+    except TrainingDiverged as exc:
+        fail(str(exc), code=1)
+    except KeyboardInterrupt:
+        fail("interrupted", code=130)
     final = {"run_id": run.id, **final, "from": source, "mode": mode, "data": data,
              "unfrozen_blocks": callbacks[0].trainable}
-    written = write_run(run.folder, learner, history, final, splits["test"], names)
-    for name, path in written.items():
-        run.add_artifact(name, path)
-    run.finish("finished", final)
-    shown = {k: final[k] for k in ("test_acc", "test_loss", "epochs", "seconds")}
-    console.print(rows_table([shown], title=f"{pretrained['model']} from {source} on {data} "
-                             f"({mode})"))
-    if as_json:
-        print_json_last(final)
+    outputs = recipe.write_run(run, learner, history, final, splits["test"], names)
+    report_run(final, outputs, f"{pretrained['model']} from {source} on {data} ({mode})",
+               as_json)
 
 
 def select(splits: dict, names: list[str], classes: str | None, per_class: int | None,

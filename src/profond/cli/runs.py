@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import console, fail, print_json_last, rows_table
+from profond.cli.common import console, fail, pairs_table, print_json_last, rows_table
 
 app = typer.Typer(help="Inspect and compare recorded training runs.", no_args_is_help=True)
 
@@ -29,11 +29,11 @@ def show(run_id: str = typer.Argument(..., help="Run id, or a prefix only it sta
                   highlight=False)
     if record["error"]:
         console.print(f"error: {record['error']}", highlight=False)
-    console.print(rows_table([record["config"]], title="options"))
+    console.print(pairs_table(record["config"], "options", "option"))
     if record["epochs"]:
         console.print(rows_table(record["epochs"], title="epochs"))
     if record["final"]:
-        console.print(rows_table([record["final"]], title="final"))
+        console.print(pairs_table(record["final"], "final", "metric"))
         if record["final"].get("energy_kwh") is not None:  # the carbon extra measured it
             final = record["final"]
             console.print(f"energy: {final['energy_kwh']:.3g} kWh, CO2e: {final['co2e_kg']:.3g} kg "

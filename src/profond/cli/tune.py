@@ -1,11 +1,11 @@
-"""`profond tune MODEL --data NAME --grid ...`: grid or random search over `profond train` options.
+"""`profond tune MODEL --data NAME --grid ...`: grid or random search over TrainConfig fields.
 
-Each trial trains on the training set minus a validation part carved from it and is judged on that
-validation part; the test split never reaches the trials. The winner is then retrained on the whole
-training set by `profond train --val-fraction 0` and evaluated once on test.
+Each trial is the model's recipe with the searched fields replaced; it trains on the training set
+minus a validation part carved from it and is judged on that validation part; the test split never
+reaches the trials. The winner is then retrained by the recipe on the whole training set
+(val_fraction 0) and evaluated once on test.
 """
 
-import inspect
 import time
 from pathlib import Path
 from typing import Annotated
@@ -14,8 +14,6 @@ import typer
 
 from profond.cli.common import console, err_console, fail, print_json_last, rows_table
 
-# Options a trial takes from `profond train`'s own defaults unless the search varies them.
-BASE_OPTIONS = ("hidden", "activation", "optimizer", "lr", "batch_size", "weight_decay", "dropout")
 _TRIAL: dict = {}  # what each worker process receives once: splits, dataset facts, store root
 
 
@@ -29,7 +27,8 @@ def tune(
         "--search random.")] = None,
     search: str = typer.Option("grid", "--search", help="grid (every combination) or random."),
     trials: int = typer.Option(None, "--trials", help="Random draws (default 10)."),
-    epochs: int = typer.Option(10, "--epochs", help="Epochs per trial (unless searched)."),
+    epochs: int = typer.Option(None, "--epochs", help="Epochs per trial (unless searched). "
+                               "Default: the model's recipe."),
     workers: int = typer.Option(None, "--workers", help="Parallel trial processes "
                                 "(default: one per usable core)."),
     seed: int = typer.Option(0, "--seed", help="Seed for inits, shuffles, draws and the split."),
@@ -48,8 +47,7 @@ def tune(
         check_range("--val-fraction", val_fraction, 0.01, 0.9)
         workers = check_int("--workers", default_workers() if workers is None else workers,
                             minimum=1)
-        options = [trial_options(model, data, engine, epochs, seed, val_fraction, params)
-                   for params in configs]
+        options = trial_configs(model, data, engine, epochs, seed, val_fraction, configs)
     except ValueError as exc:
         fail(str(exc))
     from profond.data import load
@@ -62,7 +60,7 @@ def tune(
         trials_done = search_trials(dataset, options, workers, tune_id, on_done=on_done)
     summary = report(trials_done, list(space), dataset.task, tune_id, search)
     best = trials_done[summary["best_trial"]]
-    final = retrain(best.params, _runs_root() / tune_id / "final")
+    final = retrain(options[best.index], _runs_root() / tune_id / "final")
     summary.update(run_id=final["run_id"], test_acc=final["test_acc"],
                    test_loss=final["test_loss"])
     from profond.io import atomic_write_json
@@ -74,16 +72,14 @@ def tune(
         print_json_last(summary)
 
 
-def trial_options(model, data, engine, epochs, seed, val_fraction, params: dict) -> dict:
-    """`profond train`'s options for one trial: its defaults, the command's, then the trial's."""
-    from profond.cli.train import check_args, train
+def trial_configs(model, data, engine, epochs, seed, val_fraction, params: list[dict]) -> list:
+    """One resolved TrainConfig per trial: the model's recipe, the command's options, then the
+    trial's searched fields (which win, epochs included)."""
+    from profond.train.config import TrainConfig
+    from profond.train.recipe import resolve
 
-    defaults = inspect.signature(train).parameters
-    options = {name: defaults[name].default.default for name in BASE_OPTIONS}
-    options.update(model=model, data=data, engine=engine, epochs=epochs, seed=seed,
-                   val_fraction=val_fraction, **params)
-    check_args(**options)
-    return options
+    base = TrainConfig(model, data, engine, epochs=epochs, seed=seed, val_fraction=val_fraction)
+    return [resolve(base.replace(**p)) for p in params]
 
 
 def trial_splits(dataset, val_fraction: float, seed: int) -> dict:
@@ -99,18 +95,17 @@ def trial_splits(dataset, val_fraction: float, seed: int) -> dict:
     return {"train": (scaler.transform(X_fit), y_fit), "val": (scaler.transform(X_val), y_val)}
 
 
-def search_trials(dataset, options: list[dict], workers: int, tune_id: str, root=None,
+def search_trials(dataset, configs: list, workers: int, tune_id: str, root=None,
                   on_done=None) -> list:
     """Run every trial (train part -> validation metrics, one run each); test data never read."""
+    from profond.train.recipe import n_outputs
     from profond.train.tune import run_trials
 
-    first = options[0]
-    splits = trial_splits(dataset, first["val_fraction"], first["seed"])
-    n_outputs = len(dataset.classes) if dataset.task == "classification" else \
-        splits["train"][1].shape[1]
-    facts = {"task": dataset.task, "n_outputs": n_outputs, "input_shape": dataset.input_shape,
+    splits = trial_splits(dataset, configs[0].val_fraction, configs[0].seed)
+    facts = {"task": dataset.task, "n_outputs": n_outputs(dataset, splits),
+             "input_shape": dataset.input_shape or (splits["train"][0].shape[1],),
              "root": str(root or _runs_root()), "tune_id": tune_id}
-    return run_trials(fit_trial, options, workers, initializer=_receive,
+    return run_trials(fit_trial, configs, workers, initializer=_receive,
                       initargs=(splits, facts), on_done=on_done)
 
 
@@ -118,38 +113,32 @@ def _receive(splits: dict, facts: dict) -> None:
     _TRIAL.update(splits=splits, **facts)
 
 
-def fit_trial(index: int, options: dict):
+def fit_trial(index: int, config):
     """Train one configuration with the one Trainer; record it as a run; validation metrics."""
-    from profond.cli.train import ModelSpec, build_learner, parse_hidden
     from profond.train.callbacks import TrainingDiverged
+    from profond.train.recipe import build_learner, callbacks_for
     from profond.train.runs import RunRecorder, RunStore, guard
     from profond.train.trainer import Trainer
     from profond.train.tune import Trial
 
-    splits = _TRIAL["splits"]
-    spec = ModelSpec(
-        model=options["model"], in_features=splits["train"][0].shape[1],
-        n_outputs=_TRIAL["n_outputs"], task=_TRIAL["task"],
-        hidden=parse_hidden(options["hidden"]) if options["model"] == "mlp" else (),
-        activation=options["activation"], dropout=options["dropout"],
-        optimizer=options["optimizer"], lr=options["lr"], weight_decay=options["weight_decay"],
-        seed=options["seed"], input_shape=_TRIAL["input_shape"])
-    learner = build_learner(options["engine"], spec)
-    run = RunStore(_TRIAL["root"]).create({**options, "tune": _TRIAL["tune_id"], "trial": index},
+    splits, params = _TRIAL["splits"], config.to_dict()
+    learner = build_learner(config, _TRIAL["input_shape"], _TRIAL["n_outputs"], _TRIAL["task"])
+    run = RunStore(_TRIAL["root"]).create({**params, "tune": _TRIAL["tune_id"], "trial": index},
                                           f"{_TRIAL['tune_id']}-t{index:03d}")
-    trainer = Trainer(options["epochs"], options["batch_size"], seed=options["seed"],
-                      callbacks=[RunRecorder(run)])
+    trainer = Trainer(config.epochs, config.batch_size, seed=config.seed,
+                      eval_train=config.eval_train,
+                      callbacks=[*callbacks_for(config), RunRecorder(run)])
     start = time.perf_counter()
     try:
         with guard(run, learner):
             history = trainer.fit(learner, splits["train"], val=splits["val"])
     except TrainingDiverged as exc:
-        return Trial(index, options, run_id=run.id, error=str(exc),
+        return Trial(index, params, run_id=run.id, error=str(exc),
                      seconds=time.perf_counter() - start)
     metrics = {k: getattr(history, k)[-1] for k in ("val_loss", "val_acc") if getattr(history, k)}
     seconds = time.perf_counter() - start
     run.finish("finished", {**metrics, "epochs": len(history), "seconds": round(seconds, 3)})
-    return Trial(index, options, metrics, run.id, seconds)
+    return Trial(index, params, metrics, run.id, seconds)
 
 
 def report(trials: list, varied: list[str], task: str, tune_id: str, search: str) -> dict:
@@ -175,22 +164,12 @@ def report(trials: list, varied: list[str], task: str, tune_id: str, search: str
                         **t.metrics, "run_id": t.run_id, "error": t.error} for t in trials]}
 
 
-def retrain(options: dict, out: Path) -> dict:
-    """`profond train` with the winning options on the whole training set (no validation part):
-    the one evaluation on test. Returns its final.json."""
-    import json
+def retrain(config, out: Path) -> dict:
+    """The recipe with the winning config on the whole training set (no validation part): the one
+    evaluation on test. Returns its final metrics."""
+    from profond.cli.train import run_recipe
 
-    from typer.main import get_command
-
-    from profond.cli import app
-
-    args = ["train", options["model"], "--val-fraction", "0", "--out", str(out)]
-    for name in ("data", "engine", *BASE_OPTIONS, "epochs", "seed"):
-        args += ["--" + name.replace("_", "-"), str(options[name])]
-    code = get_command(app).main(args, standalone_mode=False)
-    if code:  # `profond train` already printed why
-        raise typer.Exit(code)
-    return json.loads((out / "final.json").read_text(encoding="utf-8"))
+    return run_recipe(config.replace(val_fraction=0.0), out=out).final
 
 
 def _progress(total: int):

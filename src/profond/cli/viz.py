@@ -69,12 +69,12 @@ def _folder(run: str) -> Path:
 def _model_and_data(folder: Path):
     """The run's model (scratch twin, the run's weights), its test split as `profond train` saw
     it (standardised on the same train part), and the class names."""
-    from profond.cli.train import prepare_data
+    from profond.train.recipe import load_splits
     from profond.viz.run import load_config, load_model
 
     try:
         config = load_config(folder)
-        splits, dataset = prepare_data(config["data"], config.get("val_fraction", 0.0),
+        splits, dataset = load_splits(config["data"], config.get("val_fraction", 0.0),
                                        config.get("seed", 0))
         X, y = splits["test"]
         shape = dataset.X_test.shape[1:]

@@ -71,16 +71,13 @@ def fit_reconstruction(model, loss, X: np.ndarray, *, epochs: int, batch_size: i
     import torch
 
     from profond.generative.learners import ReconstructionLearner
-    from profond.generative.monitor import EpochLogs
     from profond.train.trainer import Trainer
 
-    logs = EpochLogs()
     optimizer = torch.optim.Adam(params if params is not None else model.parameters(), lr=lr)
     learner = ReconstructionLearner(model, loss, optimizer, noise=noise)
     val = None if X_val is None else (X_val, np.zeros(len(X_val)))
-    Trainer(epochs, batch_size, seed=seed, callbacks=[logs]).fit(
-        learner, (X, np.zeros(len(X))), val)
-    return learner, logs.records
+    history = Trainer(epochs, batch_size, seed=seed).fit(learner, (X, np.zeros(len(X))), val)
+    return learner, history.rows()
 
 
 def pretrain_layer(model, k: int, codes: np.ndarray, *, epochs: int, batch_size: int = 64,
@@ -148,7 +145,6 @@ def fit_gan(X: np.ndarray, *, loss: str, epochs: int, batch_size: int = 64, lr: 
     import torch
 
     from profond.generative.learners import GANLearner
-    from profond.generative.monitor import EpochLogs
     from profond.models.gan import Discriminator, Generator
     from profond.train.torch_learner import seed_everything
     from profond.train.trainer import Trainer
@@ -161,7 +157,6 @@ def fit_gan(X: np.ndarray, *, loss: str, epochs: int, batch_size: int = 64, lr: 
                          torch.optim.Adam(generator.parameters(), lr=lr, betas=betas),
                          torch.optim.Adam(discriminator.parameters(), lr=lr, betas=betas),
                          loss=loss)
-    logs = EpochLogs()
-    Trainer(epochs, batch_size, seed=seed, callbacks=[logs, *callbacks]).fit(
+    history = Trainer(epochs, batch_size, seed=seed, callbacks=callbacks).fit(
         learner, (X, np.zeros(len(X))))
-    return learner, logs.records
+    return learner, history.rows()

@@ -1,6 +1,6 @@
-"""Per-epoch records: every log the Trainer passes (History keeps only loss/acc), and the GAN's
-diversity score and class histogram, a mode-collapse detector (Salimans et al. 2016 discuss
-collapse; the score here is a plain distance ratio, the histogram an "Inception score" on digits).
+"""The GAN's diversity score and class histogram, a mode-collapse detector (Salimans et al. 2016
+discuss collapse; the score here is a plain distance ratio, the histogram an "Inception score" on
+digits).
 """
 
 from collections.abc import Callable
@@ -13,16 +13,6 @@ from profond.train.callbacks import Callback
 # A generator is flagged as collapsed when its samples are less than half as spread as real data
 # or their class entropy is under half the uniform one: thresholds for a warning, not a test.
 COLLAPSE_DIVERSITY, COLLAPSE_ENTROPY = 0.5, 0.5
-
-
-class EpochLogs(Callback):
-    """`records`: one dict per epoch with every key of the Trainer's logs (recon, kl, d_loss...)."""
-
-    def on_train_begin(self) -> None:
-        self.records: list[dict] = []
-
-    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
-        self.records.append(dict(logs))
 
 
 def mean_pairwise_distance(X: np.ndarray) -> float:

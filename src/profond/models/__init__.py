@@ -1,7 +1,7 @@
 """Torch models by kebab-case name. Importing this package does not import torch; building one does.
 
 `create_model(name, input_shape, num_classes, **options)` sizes the model from a dataset's example
-shape and class count; `MODELS[name][0]` is its one-line description.
+shape and class count; `MODELS[name]` is its builder, `profond.names.MODELS[name]` its description.
 """
 
 from collections.abc import Callable
@@ -73,22 +73,17 @@ def _alexnet_small(input_shape, num_classes, dropout=0.5, width=64):
     return AlexNetSmall(num_classes, channels, side, dropout, width)
 
 
-MODELS: dict[str, tuple[str, Callable]] = {
-    "logistic": ("Logistic regression: one Linear layer on the flattened input", _logistic),
-    "mlp": ("Multilayer perceptron: Linear + activation per hidden layer, optional residual",
-            _mlp),
-    "mnist1d-cnn": ("MNIST-1D paper's CNN: 3 Conv1d (25 channels, stride 2) + Linear 125->10",
-                    _mnist1d_cnn),
-    "gru": ("MNIST-1D paper's GRU: bidirectional, hidden 6, Linear over all time steps", _gru),
-    "rnn": ("Elman RNN (tanh), the GRU's recipe: bidirectional, hidden 6, Linear over all steps",
-            _recurrent("RNNClassifier")),
-    "lstm": ("LSTM with the GRU's recipe: bidirectional, hidden 6, Linear over all time steps",
-             _recurrent("LSTMClassifier")),
-    "transformer": ("Transformer encoder: patch embedding + learned positions, 2 pre-norm layers, "
-                    "mean pool", _transformer),
-    "lenet5": ("LeNet-5: two conv/max-pool stages and three Linear layers (ReLU)", _lenet5),
-    "alexnet-small": ("Small AlexNet for CIFAR-10: 3 conv/pool stages, dropout on the FC layers",
-                      _alexnet_small),
+# the builders of profond.names.MODELS
+MODELS: dict[str, Callable] = {
+    "logistic": _logistic,
+    "mlp": _mlp,
+    "mnist1d-cnn": _mnist1d_cnn,
+    "gru": _gru,
+    "rnn": _recurrent("RNNClassifier"),
+    "lstm": _recurrent("LSTMClassifier"),
+    "transformer": _transformer,
+    "lenet5": _lenet5,
+    "alexnet-small": _alexnet_small,
 }
 
 
@@ -97,4 +92,4 @@ def create_model(name: str, input_shape, num_classes: int, **options):
     if name not in MODELS:
         raise ValueError(f"model: expected one of {', '.join(MODELS)}; got {name!r}")
     options = {key: value for key, value in options.items() if value is not None}
-    return MODELS[name][1](tuple(input_shape), num_classes, **options)
+    return MODELS[name](tuple(input_shape), num_classes, **options)

@@ -3,8 +3,9 @@
 import torch
 from torch import nn
 
+# the classes of profond.names.ACTIVATIONS
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "leaky-relu": nn.LeakyReLU,
-               "gelu": nn.GELU}
+               "linear": nn.Identity}
 
 
 class FlatSequential(nn.Sequential):

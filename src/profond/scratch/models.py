@@ -19,6 +19,7 @@ from profond.scratch.nn import (
     Conv2d,
     Dropout,
     Flatten,
+    Identity,
     LeakyReLU,
     Linear,
     MaxPool2d,
@@ -28,7 +29,9 @@ from profond.scratch.nn import (
     Tanh,
 )
 
-ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky-relu": LeakyReLU}
+# the classes of profond.names.ACTIVATIONS
+ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky-relu": LeakyReLU,
+               "linear": Identity}
 
 
 class _FlatSequential(Sequential):

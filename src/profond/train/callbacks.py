@@ -62,18 +62,18 @@ class DivergenceStop(Callback):
 class EarlyStopping(Callback):
     """Stop once `monitor` has gone `patience` epochs without improving by more than `min_delta`.
 
-    With `restore_best`, the learner gets back the state of its best epoch when training ends
-    (keras.callbacks.EarlyStopping(restore_best_weights=True)).
+    With `restore_best_weights`, the learner gets back the state of its best epoch when training
+    ends (keras.callbacks.EarlyStopping(restore_best_weights=True)).
     """
 
     def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
-                 restore_best: bool = True, mode: str = "auto"):
+                 restore_best_weights: bool = True, mode: str = "auto"):
         from profond.checks import check_choice, check_int, check_positive
 
         self.monitor = monitor
         self.patience = check_int("patience", patience, minimum=0)
         self.min_delta = check_positive("min_delta", min_delta, allow_zero=True)
-        self.restore_best = restore_best
+        self.restore_best_weights = restore_best_weights
         mode = check_choice("mode", mode, ("auto", "min", "max"))
         self.sign = -1.0 if mode == "max" or (mode == "auto" and "acc" in monitor) else 1.0
 
@@ -86,7 +86,7 @@ class EarlyStopping(Callback):
         value = self.sign * logs[self.monitor]
         if value < self.best - self.min_delta:
             self.best, self.best_epoch, self.wait = value, epoch, 0
-            if self.restore_best:
+            if self.restore_best_weights:
                 self.best_state = {k: np.array(v, copy=True)
                                    for k, v in self.trainer.learner.state_dict().items()}
         else:
@@ -95,7 +95,7 @@ class EarlyStopping(Callback):
                 self.trainer.stop_training = True
 
     def on_train_end(self) -> None:
-        if self.restore_best and self.best_state is not None:
+        if self.restore_best_weights and self.best_state is not None:
             self.trainer.learner.load_state_dict(self.best_state)
 
 
@@ -135,3 +135,33 @@ class ProgressBar(Callback):
 
     def on_train_end(self) -> None:
         self.progress.stop()
+
+
+class OneCycle(Callback):
+    """lr(t) = peak·(t + 1)/w for t < w, then peak·(1 + cos(π (t − w)/(T − w)))/2.
+
+    t counts optimizer steps over the whole run (T = max_epochs x steps per epoch, w = warmup x
+    T), so a resumed run continues the curve where its checkpoint left it. Like
+    torch.optim.lr_scheduler.OneCycleLR with a linear warm-up and cosine annealing to 0.
+    """
+
+    def __init__(self, peak: float, warmup: float = 0.2):
+        self.peak, self.warmup = peak, warmup
+
+    def on_train_begin(self) -> None:
+        self.spe = self.trainer.steps_per_epoch
+        self.total = self.trainer.max_epochs * self.spe
+        self.warm = max(1, int(self.warmup * self.total))
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        self.start = (epoch - 1) * self.spe
+        self._set(self.start)
+
+    def on_batch_end(self, step: int, loss: float) -> None:
+        self._set(self.start + step)
+
+    def _set(self, t: int) -> None:
+        w = self.warm
+        self.trainer.learner.lr = (self.peak * (t + 1) / w if t < w else self.peak * (
+            1 + math.cos(math.pi * (t - w) / max(1, self.total - w))) / 2)
+

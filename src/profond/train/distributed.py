@@ -1,23 +1,20 @@
 """Training on several processes: torchrun's environment, DistributedDataParallel, rank-0 I/O.
 
 `torchrun --standalone --nproc-per-node=N -m profond train ...` starts N copies of the command
-(`profond train --nproc N` launches exactly that). Each joins the process group (gloo on CPU, nccl
-on CUDA) and wraps its learner in `DistributedLearner`: every rank draws the same seeded
-permutation in the one Trainer, and each takes its own share of every global batch (what
-DistributedSampler with set_epoch gives, batch by batch), DDP averages the gradients, and metrics
-are all-reduced. Rank 0 alone writes: the run row, checkpoints, the progress bar and results.
+(`profond train --nproc N` launches exactly that: profond.cli.launch). Each joins the process
+group (gloo on CPU, nccl on CUDA) and wraps its learner in `DistributedLearner`: every rank
+draws the same seeded permutation in the one Trainer, and each takes its own share of every
+global batch (what DistributedSampler with set_epoch gives, batch by batch), DDP averages the
+gradients, and metrics are all-reduced. Rank 0 alone writes: the run row, checkpoints, the
+progress bar and results.
 """
 
 import atexit
 import os
-import subprocess
-import sys
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
-
-from profond.checks import check_int
 
 
 @dataclass(frozen=True)
@@ -33,43 +30,6 @@ class Context:
 def launched() -> bool:
     """True inside a torchrun worker of a group of more than one process."""
     return int(os.environ.get("WORLD_SIZE", "1")) > 1
-
-
-def launch(nproc: int, argv: list[str]) -> int:
-    """Run `python -m torch.distributed.run --standalone --nproc-per-node=N -m profond ARGV` (the
-    torchrun command) and return its exit code; its output streams through."""
-    check_int("--nproc", nproc, minimum=1)
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-               f"--nproc-per-node={nproc}", "-m", "profond", *argv]
-    return subprocess.run(command, check=False).returncode
-
-
-NEGATABLE = ("amp",)  # on/off options whose default is neither: False must be said (--no-amp)
-
-
-def command_argv(command: str, options: dict, positional: str = "model") -> list[str]:
-    """`options` back into a command line: {"batch_size": 64} -> --batch-size 64; True -> a flag;
-    None and False are left out, except False for NEGATABLE options (--no-amp)."""
-    argv = [command] + ([str(options[positional])] if options.get(positional) is not None else [])
-    for key, value in options.items():
-        flag = "--" + key.replace("_", "-")
-        if value is False and key in NEGATABLE:
-            argv.append("--no-" + key.replace("_", "-"))
-        if key == positional or value is None or value is False:
-            continue
-        argv += [flag] if value is True else [flag, str(value)]
-    return argv
-
-
-def join(nproc: int, options: dict) -> Context | None:
-    """In a lone `profond train --nproc N` (N > 1): run the command under torchrun and exit with
-    its code. In a torchrun worker: join the group. Otherwise None (one process, nothing to do)."""
-    if (nproc > 1 or launched()) and options.get("engine", "torch") != "torch":
-        raise ValueError(f"--nproc: expected --engine torch for several processes; got "
-                         f"--engine {options['engine']}")
-    if nproc > 1 and not launched():
-        raise SystemExit(launch(nproc, command_argv("train", options)))
-    return init_from_env()
 
 
 def wrap(learner, ctx: Context | None):
@@ -195,8 +155,7 @@ class _ScaledLoss:
         return loss * self.scale if self.scale != 1.0 else loss
 
 
-def follow(learner: DistributedLearner, splits: dict, epochs: int, batch_size: int, seed: int,
-           run=None) -> None:
+def follow(learner: DistributedLearner, splits: dict, config, run=None) -> None:
     """What ranks other than 0 do: the same Trainer, batches and collectives as rank 0, without
     the run store, the progress bar or any file; then the test evaluation (a collective too).
     `run` is the run being resumed, if any: its last checkpoint is read, never written."""
@@ -214,9 +173,12 @@ def follow(learner: DistributedLearner, splits: dict, epochs: int, batch_size: i
     from profond.train.callbacks import TrainingDiverged
 
     try:
-        Trainer(epochs, batch_size, seed=seed).fit(learner, splits["train"],
-                                                   val=splits.get("val"),
-                                                   initial_epoch=initial_epoch)
+        from profond.train.recipe import callbacks_for
+
+        Trainer(config.epochs, config.batch_size, seed=config.seed, eval_train=config.eval_train,
+                callbacks=callbacks_for(config)).fit(learner, splits["train"],
+                                                     val=splits.get("val"),
+                                                     initial_epoch=initial_epoch)
     except TrainingDiverged:
         return  # every rank sees the same all-reduced loss: rank 0 reports it and records the run
     learner.evaluate(learner.prepare(*splits["test"]))

@@ -1,37 +1,46 @@
 """History: what the Trainer records once per epoch, and the learning-curve figure."""
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 KEYS = ("epoch", "lr", "loss", "acc", "val_loss", "val_acc")
 
 
-@dataclass
 class History:
-    """Per-epoch lists, as Keras' `History.history`: train and validation loss/accuracy, epoch, lr.
+    """Per-epoch lists keyed by log name, as Keras' `History.history`: every key the Trainer or a
+    learner logs (epoch, lr, loss, acc, val_loss, val_acc, and the learner's own: recon, kl,
+    d_loss, ...).
 
-    A metric the learner does not report (acc for regression, val_* without a validation split)
-    stays an empty list, so every non-empty list has one value per epoch.
+    The usual keys read as attributes (`history.val_acc`), an empty list when never logged (acc
+    for regression, val_* without a validation split); other logged keys read by name,
+    `history.history["kl"]`.
     """
 
-    epoch: list[int] = field(default_factory=list)
-    lr: list[float] = field(default_factory=list)
-    loss: list[float] = field(default_factory=list)
-    acc: list[float] = field(default_factory=list)
-    val_loss: list[float] = field(default_factory=list)
-    val_acc: list[float] = field(default_factory=list)
+    def __init__(self, history: dict[str, list] | None = None, **lists):
+        self.history: dict[str, list] = {k: list(v) for k, v in {**(history or {}),
+                                                                 **lists}.items()}
+
+    def __getattr__(self, name: str) -> list:
+        if name in KEYS:
+            return self.__dict__["history"].get(name, [])
+        raise AttributeError(f"History has no attribute {name!r} (logged keys are in .history: "
+                             f"{', '.join(self.__dict__.get('history', {}))})")
 
     def append(self, logs: dict[str, float]) -> None:
-        """Add one epoch's logs; keys outside KEYS are ignored."""
-        for key in KEYS:
-            if key in logs:
-                getattr(self, key).append(logs[key])
+        """Add one epoch's logs, every key."""
+        for key, value in logs.items():
+            self.history.setdefault(key, []).append(value)
 
     def to_dict(self) -> dict[str, list[float]]:
-        return {key: list(getattr(self, key)) for key in KEYS}
+        """Every logged key, and the usual ones (empty when never logged)."""
+        return {**{key: [] for key in KEYS}, **{k: list(v) for k, v in self.history.items()}}
+
+    def rows(self) -> list[dict]:
+        """One dict per epoch with that epoch's logs."""
+        epochs = len(self)
+        return [{k: v[i] for k, v in self.history.items() if i < len(v)} for i in range(epochs)]
 
     def __len__(self) -> int:
-        return len(self.epoch)
+        return len(self.history.get("epoch", []))
 
     def plot(self, path: str | Path) -> Path:
         """Write the learning curves (loss, and accuracy when recorded) against epochs as a PNG."""

@@ -252,24 +252,3 @@ def load_optimizer_state(optimizer: torch.optim.Optimizer, flat: dict[str, np.nd
                 tuple(value.tolist()) if value.ndim else value.item())
     sd["state"] = state
     optimizer.load_state_dict(sd)
-
-
-OPTIMIZERS = {"sgd": torch.optim.SGD, "adagrad": torch.optim.Adagrad, "adam": torch.optim.Adam}
-
-
-def learner_from_spec(spec) -> TorchLearner:
-    """The train command's ModelSpec on torch: a profond.models network, a torch.optim optimizer."""
-    from profond.models import create_model
-
-    seed_everything(spec.seed)
-    shape = tuple(spec.input_shape) or (spec.in_features,)
-    options = ({"hidden": spec.hidden, "activation": spec.activation, "dropout": spec.dropout}
-               if spec.model == "mlp" else {})
-    model = create_model(spec.model, shape, spec.n_outputs, **options)
-    optimizer = OPTIMIZERS[spec.optimizer](model.parameters(), lr=spec.lr,
-                                           weight_decay=spec.weight_decay)
-    from profond.data.augment import augmentation
-
-    return TorchLearner(model, None, optimizer, task=spec.task, input_shape=shape,
-                        device=spec.device, amp=spec.amp, compile=spec.compile,
-                        augment=augmentation(spec.augment, shape), balanced=spec.balanced)
