@@ -53,7 +53,7 @@ def test_label_noise_quick_lowers_test_accuracy(tmp_path):
 
 
 def test_models_start_from_the_seed_so_experiments_reproduce(tmp_path):
-    from profond.limits.training import new_model
+    from profond.models import new_model
 
     a, b = (new_model("mlp", (1, 8, 8), 10, hidden=(16,), seed=3) for _ in range(2))
     c = new_model("mlp", (1, 8, 8), 10, hidden=(16,), seed=4)

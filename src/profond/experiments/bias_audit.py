@@ -51,10 +51,11 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _train_predict(X, y, X_test, epochs: int, seed: int):
-    from profond.limits.training import fit, new_model
+    from profond.models import new_model
+    from profond.train.recipe import fit_model
 
     model = new_model("mlp", (1, 8, 8), 2, hidden=(64,), seed=seed)
-    learner, _ = fit(model, (X, y), epochs=epochs, lr=3e-3, seed=seed, eval_train=False)
+    learner, _ = fit_model(model, (X, y), epochs=epochs, lr=3e-3, seed=seed, eval_train=False)
     return learner.predict(X_test).argmax(1)
 
 

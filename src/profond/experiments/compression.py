@@ -19,13 +19,14 @@ HIDDEN, STUDENT, TEMPERATURE = (512, 256), (32,), 4.0
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """Rows: pruning sparsities, int8 variants, distilled vs label-trained student."""
     from profond.data import load
-    from profond.limits.training import fit, new_model
+    from profond.models import new_model
+    from profond.train.recipe import fit_model
 
     sparsities, epochs, student_epochs = BUDGETS[quick]
     data = load("digits")
     test = (data.X_test, data.y_test)
     teacher = new_model("mlp", (1, 8, 8), 10, hidden=HIDDEN, seed=seed)
-    fit(teacher, (data.X_train, data.y_train), epochs=epochs, lr=1e-3, seed=seed,
+    fit_model(teacher, (data.X_train, data.y_train), epochs=epochs, lr=1e-3, seed=seed,
         eval_train=False)
     rows = _pruning_rows(teacher, sparsities, test) + _quant_rows(teacher, test)
     rows += _student_rows(teacher, data, student_epochs, seed)
@@ -80,11 +81,12 @@ def _quant_rows(teacher, test) -> list[dict]:
 def _student_rows(teacher, data, epochs: int, seed: int) -> list[dict]:
     from profond.limits.compress import size_bytes
     from profond.limits.distill import distill
-    from profond.limits.training import fit, logits, new_model
+    from profond.models import logits, new_model
+    from profond.train.recipe import fit_model
 
     test = (data.X_test, data.y_test)
     on_labels = new_model("mlp", (1, 8, 8), 10, hidden=STUDENT, seed=seed)
-    fit(on_labels, (data.X_train, data.y_train), epochs=epochs, lr=1e-3, seed=seed,
+    fit_model(on_labels, (data.X_train, data.y_train), epochs=epochs, lr=1e-3, seed=seed,
         eval_train=False)
     mimic = new_model("mlp", (1, 8, 8), 10, hidden=STUDENT, seed=seed)
     distill(mimic, logits(teacher, data.X_train), data.X_train, mode="kd",
@@ -95,7 +97,7 @@ def _student_rows(teacher, data, epochs: int, seed: int) -> list[dict]:
 
 
 def _acc(model, test) -> float:
-    from profond.limits.training import logits
+    from profond.models import logits
 
     X, y = test
     return float((logits(model, X).argmax(1) == y).mean())

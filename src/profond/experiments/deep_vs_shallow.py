@@ -19,15 +19,16 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     shallow net distilled with a temperature."""
     from profond.data import load
     from profond.limits.distill import distill
-    from profond.limits.training import fit, logits, new_model
+    from profond.models import logits, new_model
+    from profond.train.recipe import fit_model
 
     teacher_epochs, epochs, width = BUDGETS[quick]
     data = load("digits")
     train, test = (data.X_train, data.y_train), (data.X_test, data.y_test)
     teacher = new_model("lenet5", (1, 8, 8), 10, seed=seed)
-    fit(teacher, train, epochs=teacher_epochs, lr=LR, seed=seed, eval_train=False)
+    fit_model(teacher, train, epochs=teacher_epochs, lr=LR, seed=seed, eval_train=False)
     shallow = new_model("mlp", (1, 8, 8), 10, hidden=(width,), seed=seed)
-    fit(shallow, train, epochs=epochs, lr=LR, seed=seed, eval_train=False)
+    fit_model(shallow, train, epochs=epochs, lr=LR, seed=seed, eval_train=False)
     mimic = new_model("mlp", (1, 8, 8), 10, hidden=(width,), seed=seed)
     targets = logits(teacher, data.X_train)
     history = distill(mimic, targets, data.X_train, mode="l2", epochs=epochs, lr=LR, seed=seed)
@@ -60,7 +61,7 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _row(name: str, architecture: str, model, test) -> dict:
-    from profond.limits.training import logits, n_params
+    from profond.models import logits, n_params
 
     X, y = test
     err = float((logits(model, X).argmax(1) != y).mean())

@@ -16,15 +16,16 @@ CHATGPT_KWH_PER_DAY = 564_000  # slide: 564 MWh, ~220 t CO2e per day (Patel & Ah
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per model: parameters, test accuracy, kWh, g CO2e, and GPT-3's multiple of it."""
     from profond.data import load
-    from profond.limits.training import accuracy, fit, n_params, new_model
+    from profond.models import n_params, new_model
     from profond.train.energy import EmissionsMeter
+    from profond.train.recipe import accuracy, fit_model
 
     data = load("digits")
     rows = []
     for name, options in MODELS:
         model = new_model(name, (1, 8, 8), 10, **options, seed=seed)
         meter = EmissionsMeter()
-        learner, _ = fit(model, (data.X_train, data.y_train), epochs=EPOCHS[quick], lr=1e-3,
+        learner, _ = fit_model(model, (data.X_train, data.y_train), epochs=EPOCHS[quick], lr=1e-3,
                          seed=seed, eval_train=False, callbacks=[meter])
         kwh = meter.energy_kwh
         rows.append({"model": name, "# Param.": n_params(model),

@@ -71,32 +71,26 @@ def _pick(X: np.ndarray, y: np.ndarray, classes) -> tuple[np.ndarray, np.ndarray
 
 def _pretrain(X, y, epochs: int, seed: int, out_dir: Path):
     """A stored run: the CNN trained on digits 0-4, its weights in model.safetensors."""
-    import torch
-
-    from profond.models import create_model
+    from profond.models import new_model
+    from profond.train.recipe import fit_model
     from profond.train.runs import RunRecorder, RunStore
-    from profond.train.torch_learner import TorchLearner, seed_everything
-    from profond.train.trainer import Trainer
 
-    seed_everything(seed)
-    model = create_model(MODEL, (X.shape[1],), len(OLD))
-    learner = TorchLearner(model, None, torch.optim.Adam(model.parameters(), lr=LR))
+    model = new_model(MODEL, (X.shape[1],), len(OLD), seed=seed)
     store = RunStore(out_dir / "runs")
     run = store.create({"model": MODEL, "data": "mnist1d digits 0-4", "epochs": epochs,
                         "seed": seed}, f"pretrain-{MODEL}-digits0-4-s{seed}")
-    Trainer(epochs, BATCH, seed=seed, callbacks=[RunRecorder(run)], eval_train=False).fit(
-        learner, (X, y))
+    fit_model(model, (X, y), epochs=epochs, lr=LR, batch_size=BATCH, seed=seed,
+              eval_train=False, callbacks=[RunRecorder(run)])
     run.finish("finished", {"epochs": epochs})
     return run.id, store
 
 
 def _arm(arm: str, train, test, steps: int, seed: int, run_id: str, store) -> float:
     """Test accuracy of one arm after `steps` optimizer steps on `train`."""
-    import torch
-
     from profond.models import create_model
     from profond.train.finetune import finetuner, load_pretrained
-    from profond.train.torch_learner import TorchLearner, seed_everything
+    from profond.train.recipe import fit_model
+    from profond.train.torch_learner import seed_everything
     from profond.train.trainer import Trainer
 
     seed_everything(seed)
@@ -104,15 +98,15 @@ def _arm(arm: str, train, test, steps: int, seed: int, run_id: str, store) -> fl
     batch = min(BATCH, len(y))
     epochs = max(1, math.ceil(steps / math.ceil(len(y) / batch)))
     if arm == "scratch":
-        model = create_model(MODEL, (X.shape[1],), len(NEW))
-        learner = TorchLearner(model, None, torch.optim.Adam(model.parameters(), lr=LR))
-        callbacks = []
-    else:
-        model, _ = load_pretrained(run_id, (X.shape[1],), store)
-        # full: the head alone for the first quarter, then one more block per quarter
-        schedule = f"every:{max(1, epochs // 4)}" if arm == "full" else "none"
-        learner, callbacks = finetuner(model, len(NEW), mode=arm, schedule=schedule, lr=LR,
-                                       backbone_lr_mult=BACKBONE_LR_MULT)
+        learner, _ = fit_model(create_model(MODEL, (X.shape[1],), len(NEW)), train,
+                               epochs=epochs, lr=LR, batch_size=batch, seed=seed,
+                               eval_train=False)
+        return learner.evaluate(learner.prepare(*test))["acc"]
+    model, _ = load_pretrained(run_id, (X.shape[1],), store)
+    # full: the head alone for the first quarter, then one more block per quarter
+    schedule = f"every:{max(1, epochs // 4)}" if arm == "full" else "none"
+    learner, callbacks = finetuner(model, len(NEW), mode=arm, schedule=schedule, lr=LR,
+                                   backbone_lr_mult=BACKBONE_LR_MULT)
     Trainer(epochs, batch, seed=seed, callbacks=callbacks, eval_train=False).fit(learner, train)
     return learner.evaluate(learner.prepare(*test))["acc"]
 

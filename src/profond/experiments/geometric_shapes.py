@@ -55,16 +55,14 @@ def _model(rep: str, n_classes: int, budget: dict):
 
 
 def _train(rep: str, data, budget: dict, seed: int) -> dict:
-    import torch
-
-    from profond.train.torch_learner import TorchLearner, seed_everything
-    from profond.train.trainer import Trainer
+    from profond.train.recipe import fit_model
+    from profond.train.torch_learner import seed_everything
 
     seed_everything(seed)
     model = _model(rep, data.n_classes, budget)
-    learner = TorchLearner(model, None, torch.optim.Adam(model.parameters(), lr=LR))
     start = time.process_time()
-    Trainer(budget["epochs"], BATCH, seed=seed, eval_train=False).fit(learner, data)
+    learner, _ = fit_model(model, (data.X_train, data.y_train), epochs=budget["epochs"], lr=LR,
+                           batch_size=BATCH, seed=seed, eval_train=False)
     acc = learner.evaluate(learner.prepare(data.X_test, data.y_test))["acc"]
     return {"representation": rep, "model": MODELS[rep],
             "input": "x".join(str(d) for d in data.input_shape),

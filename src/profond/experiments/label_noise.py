@@ -19,7 +19,8 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per noise fraction: accuracy on the noisy and true training labels and on test."""
     from profond.data import load
     from profond.limits.noise import flip_labels
-    from profond.limits.training import accuracy, fit, new_model
+    from profond.models import new_model
+    from profond.train.recipe import accuracy, fit_model
 
     fractions, epochs, width = BUDGETS[quick]
     data = load("digits")
@@ -27,7 +28,7 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     for p in fractions:
         y_noisy, flipped = flip_labels(data.y_train, p, len(data.classes), seed)
         model = new_model("mlp", (1, 8, 8), 10, hidden=(width,), seed=seed)
-        learner, _ = fit(model, (data.X_train, y_noisy), epochs=epochs, lr=LR, seed=seed,
+        learner, _ = fit_model(model, (data.X_train, y_noisy), epochs=epochs, lr=LR, seed=seed,
                          eval_train=False)
         rows.append({"noise %": round(100 * p, 1), "flipped": int(flipped.sum()),
                      "train % (noisy labels)": _pct(accuracy(learner, data.X_train, y_noisy)),

@@ -20,8 +20,8 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """Rows: one per out-of-distribution set (mean scores and ROC AUC)."""
     from profond.data import load
     from profond.limits.ood import ood_auc, reconstruction_error
-    from profond.limits.training import fit
     from profond.models.autoencoders import Autoencoder
+    from profond.train.recipe import fit_model
     from profond.train.torch_learner import seed_everything
 
     ae_epochs, cnn_epochs = BUDGETS[quick]
@@ -29,7 +29,7 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     flat = digits.X_train.reshape(len(digits.X_train), -1)
     seed_everything(seed)  # the autoencoder's initial weights come from the seed
     ae = Autoencoder(64, hidden=(32, 8))
-    fit(ae, (flat, flat), epochs=ae_epochs, lr=3e-3, seed=seed, task="regression",
+    fit_model(ae, (flat, flat), epochs=ae_epochs, lr=3e-3, seed=seed, task="regression",
         eval_train=False)
     scores_in = reconstruction_error(ae, digits.X_test.reshape(len(digits.X_test), -1))
     rows = []
@@ -70,10 +70,11 @@ def _saliency_figure(digits, epochs: int, seed: int, path: Path) -> Path:
     plt = pyplot()
 
     from profond.limits.ood import grad_cam, vanilla_saliency
-    from profond.limits.training import fit, new_model
+    from profond.models import new_model
+    from profond.train.recipe import fit_model
 
     cnn = new_model("lenet5", (1, 8, 8), 10, seed=seed)
-    fit(cnn, (digits.X_train, digits.y_train), epochs=epochs, lr=1e-3, seed=seed,
+    fit_model(cnn, (digits.X_train, digits.y_train), epochs=epochs, lr=1e-3, seed=seed,
         eval_train=False)
     X = digits.X_test[:6]
     maps = (X[:, 0], vanilla_saliency(cnn, X)[:, 0], grad_cam(cnn, cnn.conv2, X))

@@ -57,7 +57,8 @@ def _polynomials(seed: int, path: Path) -> tuple[list[dict], Path]:
 def _mlp_rows(n: int, epochs: int, widths, seed: int) -> tuple[list[dict], dict]:
     from profond.data import load
     from profond.data.augment import RandomCrop
-    from profond.limits.training import fit, new_model
+    from profond.models import new_model
+    from profond.train.recipe import fit_model
 
     data = load("digits")
     train, val = (data.X_train[:n], data.y_train[:n]), (data.X_test, data.y_test)
@@ -67,7 +68,7 @@ def _mlp_rows(n: int, epochs: int, widths, seed: int) -> tuple[list[dict], dict]
     for part, name, width, opts in settings:
         model = new_model("mlp", (1, 8, 8), 10, hidden=(width,),
                              dropout=opts.get("dropout", 0.0), seed=seed)
-        _, h = fit(model, train, val, epochs=epochs, lr=LR, seed=seed,
+        _, h = fit_model(model, train, val, epochs=epochs, lr=LR, seed=seed,
                    weight_decay=opts.get("weight_decay", 0.0),
                    augment=RandomCrop(1) if opts.get("augment") else None)
         tr, va = 100 * h.acc[-1], 100 * h.val_acc[-1]

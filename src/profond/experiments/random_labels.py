@@ -58,11 +58,12 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 def _arm(train, test, aug: bool, dropout: bool, decay: bool, epochs: int, width: int,
          seed: int) -> tuple[dict, tuple]:
     from profond.data.augment import RandomCrop
-    from profond.limits.training import fit, logits, new_model
+    from profond.models import logits, new_model
+    from profond.train.recipe import fit_model
 
     model = new_model("mlp", (1, 8, 8), 10, hidden=(width,), dropout=DROPOUT if dropout else 0,
                       seed=seed)
-    _, history = fit(model, train, epochs=epochs, lr=LR, batch_size=64, seed=seed,
+    _, history = fit_model(model, train, epochs=epochs, lr=LR, batch_size=64, seed=seed,
                      weight_decay=WEIGHT_DECAY if decay else 0.0,
                      augment=RandomCrop(1) if aug else None)
     row = {}

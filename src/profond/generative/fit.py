@@ -121,17 +121,13 @@ def train_classifier(data: FlatData, *, epochs: int, seed: int = 0):
 
     Returns (predict: raw (N, D) -> probabilities (N, C), test accuracy).
     """
-    import torch
+    from profond.models import new_model
+    from profond.train.recipe import fit_model
 
-    from profond.models import create_model
-    from profond.train.torch_learner import TorchLearner, seed_everything
-    from profond.train.trainer import Trainer
-
-    seed_everything(seed)
     n_classes = int(data.y_train.max()) + 1
-    model = create_model("mlp", (data.X_train.shape[1],), n_classes, hidden=(128,))
-    learner = TorchLearner(model, None, torch.optim.Adam(model.parameters(), lr=1e-3))
-    Trainer(epochs, 64, seed=seed, eval_train=False).fit(learner, (data.X_train, data.y_train))
+    model = new_model("mlp", (data.X_train.shape[1],), n_classes, seed=seed, hidden=(128,))
+    learner, _ = fit_model(model, (data.X_train, data.y_train), epochs=epochs, seed=seed,
+                           eval_train=False)
     acc = learner.evaluate(learner.prepare(data.X_test, data.y_test))["acc"]
     return learner.predict, acc
 

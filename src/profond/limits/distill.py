@@ -37,9 +37,9 @@ def distill(student, teacher_logits: np.ndarray, X: np.ndarray, *, mode: str = "
 
     X (N, ...) and teacher_logits (N, C); returns the student's training History.
     """
-    from profond.limits.training import fit
+    from profond.train.recipe import fit_model
 
-    _, history = fit(student, (X, teacher_logits.astype(np.float32)), epochs=epochs, lr=lr,
+    _, history = fit_model(student, (X, teacher_logits.astype(np.float32)), epochs=epochs, lr=lr,
                      seed=seed, task="regression", loss_fn=DistillLoss(mode, temperature),
                      eval_train=False)
     return history

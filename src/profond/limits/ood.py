@@ -7,7 +7,7 @@ import numpy as np
 
 def reconstruction_error(model, X: np.ndarray) -> np.ndarray:
     """score_n = mean_d (x_hat_nd - x_nd)^2; X (N, D) -> (N,). Higher means less familiar."""
-    from profond.limits.training import logits
+    from profond.models import logits
 
     X = np.ascontiguousarray(X, dtype=np.float32)
     return ((logits(model, X) - X) ** 2).mean(1)

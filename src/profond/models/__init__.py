@@ -93,3 +93,31 @@ def create_model(name: str, input_shape, num_classes: int, **options):
         raise ValueError(f"model: expected one of {', '.join(MODELS)}; got {name!r}")
     options = {key: value for key, value in options.items() if value is not None}
     return MODELS[name](tuple(input_shape), num_classes, **options)
+
+
+def new_model(name: str, input_shape, num_classes: int, *, seed: int, **options):
+    """`create_model` right after seeding every generator with `seed`: a model's initial weights
+    depend on the seed alone, so an experiment reproduces from its --seed and its arms (noise
+    levels, widths, true vs random labels) start from the same weights."""
+    from profond.train.torch_learner import seed_everything
+
+    seed_everything(seed)
+    return create_model(name, input_shape, num_classes, **options)
+
+
+def logits(model, X):
+    """The model's raw outputs (N, C) for the NumPy inputs X, in eval mode, without gradients."""
+    import numpy as np
+    import torch
+
+    model.eval()
+    with torch.inference_mode():
+        out = model(torch.from_numpy(np.ascontiguousarray(X, dtype=np.float32)))
+    model.train()
+    return out.numpy()
+
+
+def n_params(model) -> int:
+    """Number of trainable scalars, as in the slides' "# Param." column."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+

@@ -223,13 +223,9 @@ def write_run(run, learner, history, final: dict, test: tuple, classes) -> dict:
     return written
 
 
-def train(config: TrainConfig, *, run=None, out: Path | None = None, callbacks=(),
-          ctx=None) -> Result | None:
-    """Resolve `config`, build data and learner, fit, test and record a run (a new one under
-    `out`, or `run` to resume). `ctx` is this process's place in a torchrun group: ranks other
-    than 0 train alongside rank 0 and return None (rank 0 alone records and writes)."""
-    from profond.train import distributed
-
+def prepare(config: TrainConfig):
+    """(the resolved config, its learner, splits, dataset): everything `fit` and `train` need,
+    torch's threads set (a config left at threads=None records the number chosen)."""
     config = resolve(config)
     splits, dataset = load_splits(config.data, config.val_fraction, config.seed)
     learner = build_learner(config, dataset.input_shape or (splits["train"][0].shape[1],),
@@ -238,6 +234,30 @@ def train(config: TrainConfig, *, run=None, out: Path | None = None, callbacks=(
         config = config.replace(threads=0 if config.engine != "torch" else choose_threads(
             learner, config.batch_size, splits["train"][0][0]))
     set_threads(config.threads)
+    return config, learner, splits, dataset
+
+
+def fit(config: TrainConfig, callbacks=()):
+    """Train `config` without recording a run (what experiments do); returns
+    (resolved config, learner, history, splits)."""
+    from profond.train.trainer import Trainer
+
+    config, learner, splits, _ = prepare(config)
+    trainer = Trainer(config.epochs, config.batch_size, seed=config.seed,
+                      eval_train=config.eval_train,
+                      callbacks=[*callbacks_for(config), *callbacks])
+    history = trainer.fit(learner, splits["train"], val=splits.get("val"))
+    return config, learner, history, splits
+
+
+def train(config: TrainConfig, *, run=None, out: Path | None = None, callbacks=(),
+          ctx=None) -> Result | None:
+    """Resolve `config`, build data and learner, fit, test and record a run (a new one under
+    `out`, or `run` to resume). `ctx` is this process's place in a torchrun group: ranks other
+    than 0 train alongside rank 0 and return None (rank 0 alone records and writes)."""
+    from profond.train import distributed
+
+    config, learner, splits, dataset = prepare(config)
     learner = distributed.wrap(learner, ctx)
     if ctx is not None and ctx.rank:
         distributed.follow(learner, splits, config, run)
@@ -287,6 +307,11 @@ def fit_model(model, train: tuple[np.ndarray, np.ndarray], val=None, *, epochs: 
     trainer = Trainer(epochs, batch_size, seed=seed, eval_train=eval_train, callbacks=callbacks)
     history = trainer.fit(learner, train, val)
     return learner, history
+
+
+def accuracy(learner, X: np.ndarray, y: np.ndarray) -> float:
+    """Fraction of argmax predictions equal to y."""
+    return float((learner.predict(X).argmax(1) == y).mean())
 
 
 def _flat(X):
