@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from profond.lab import export, labdata, wire
+from profond.lab.compute import WorkerLost
 from profond.lab.schema import MAX_POINTS, MESSAGE, Config, choices
 
 DATA_FIELDS = {"problem", "dataset", "n_classes", "noise", "train_ratio", "seed"}
@@ -49,7 +50,18 @@ class Session:
         self._wake = asyncio.Event()
 
     async def call(self, method: str, *args):
-        return await self.backend.call(self.sid, method, *args)
+        try:
+            return await self.backend.call(self.sid, method, *args)
+        except WorkerLost as exc:  # the network died with its process: rebuild it, say so
+            if method == "drop":
+                return None
+            self.playing, self.epoch = False, 0
+            await self.error(f"worker: {exc}; a new one took over and this network starts "
+                             "again from its settings", "worker")
+            if method != "new":
+                await self.backend.call(self.sid, "new", self.cfg.model_dump(), self.custom,
+                                        self.cfg.seed + 7919 * self.resets, False)
+            return await self.backend.call(self.sid, method, *args)
 
     async def close(self) -> None:
         await self.call("drop")
