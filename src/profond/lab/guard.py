@@ -12,6 +12,7 @@
 """
 
 import ipaddress
+import re
 import secrets
 from urllib.parse import parse_qs, urlsplit
 
@@ -65,8 +66,7 @@ class Guard:
 
     def _refusal(self, scope, headers: Headers) -> str | None:
         host = headers.get("host", "")
-        name = urlsplit(f"//{host}").hostname if host else None
-        if self.hosts is not None and name not in self.hosts:
+        if self.hosts is not None and _host_name(host) not in self.hosts:
             return (f"Host: expected one of {', '.join(sorted(self.hosts))}; got "
                     f"{host[:80] or 'none'!r}")
         origin = headers.get("origin")
@@ -100,6 +100,13 @@ class Guard:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
         return send_with_headers
+
+
+def _host_name(host: str) -> str | None:
+    """The name in a Host header (`name`, `name:port`, `[v6]:port`), lower case; None when the
+    header is anything else (a user part, a path, two ports)."""
+    match = re.fullmatch(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-]+)(:\d{1,5})?", host)
+    return match.group(1).strip("[]").lower() if match else None
 
 
 def _cookie(scope) -> str:
