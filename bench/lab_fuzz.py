@@ -44,14 +44,15 @@ def strict(text: str):
 
 
 def value(rng: random.Random, depth: int = 0):
-    kind = rng.randrange(9 if depth < 3 else 6)
-    return [None, rng.random() < 0.5, rng.randint(-10**12, 10**12),
-            rng.choice([0.0, -1.5, 1e308, 1e-320, 10.0, 0.03]), "".join(
-                rng.choice("ax,1%\"\\é\x00") for _ in range(rng.randrange(8))),
-            rng.choice(["relu", "spirals", "regression", "x1", "L1", "adam", "mnist"]),
-            [value(rng, depth + 1) for _ in range(rng.randrange(5))],
-            {rng.choice(FIELDS): value(rng, depth + 1) for _ in range(rng.randrange(4))},
-            [rng.randint(0, 1)] * 1024][kind]
+    """A random JSON value: scalars, odd strings, nested lists and objects, a 1024-bit bitmap."""
+    makers = [lambda: None, lambda: rng.random() < 0.5, lambda: rng.randint(-10**12, 10**12),
+              lambda: rng.choice([0.0, -1.5, 1e308, 1e-320, 10.0, 0.03]),
+              lambda: "".join(rng.choice("ax,1%\"\\é\x00") for _ in range(rng.randrange(8))),
+              lambda: rng.choice(["relu", "spirals", "regression", "x1", "L1", "adam", "mnist"]),
+              lambda: [value(rng, depth + 1) for _ in range(rng.randrange(5))],
+              lambda: {rng.choice(FIELDS): value(rng, depth + 1) for _ in range(rng.randrange(4))},
+              lambda: [rng.randint(0, 1)] * 1024]
+    return makers[rng.randrange(len(makers) if depth < 3 else 6)]()
 
 
 def message(rng: random.Random) -> str:
@@ -98,8 +99,8 @@ def campaign_messages(seed: int, n: int) -> dict:
 
 
 def campaign_diverge() -> dict:
-    tried, failures = 0, []
-    lr = max(choices()["lr"])
+    tried, failures, diverged = 0, [], 0
+    lr = max(choices()["learning_rates"])
     client = lab_client()
     for problem, datasets in (("classification", CLASSIFY_DATASETS),
                               ("regression", REGRESS_DATASETS)):
@@ -114,6 +115,10 @@ def campaign_diverge() -> dict:
                         for _ in range(15):
                             ws.send_text('{"type":"step"}')
                         ok, internal = alive(ws)  # reads every frame strictly
+                        ws.send_text('{"type":"step"}')
+                        while (frame := strict(ws.receive_text()))["type"] != "frame":
+                            pass
+                        diverged += bool(frame["nan"])
                         ws.send_text('{"type":"export","format":"pytorch"}')
                         while strict(ws.receive_text())["type"] != "export":
                             pass
@@ -121,6 +126,7 @@ def campaign_diverge() -> dict:
                         failures.append(f"{config}: {internal[:1]}"[:120])
                 except ValueError as exc:
                     failures.append(f"{config}: {exc}"[:120])
+    print(f"  diverge: {diverged} of {tried} networks had NaN losses", file=sys.stderr)
     return {"tried": tried, "failures": failures}
 
 
