@@ -3,12 +3,10 @@ session still answers a ping, and every refusal is a validation error, not an in
 
 import json
 
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from profond.lab.server import create_app
-from test_lab_helpers import opened
+from test_lab_helpers import lab_client, opened
 
 TYPES = ["config", "play", "pause", "step", "reset", "regenerate", "edit", "add_point",
          "upload_csv", "hover", "export", "clear_points", "download_csv", "nonsense", ""]
@@ -37,7 +35,7 @@ MESSAGE = st.one_of(
 @given(st.lists(MESSAGE | st.text(max_size=30), min_size=1, max_size=6))
 @example([{"type": "clear_points"}, {"type": "play"}, {"type": "play"}])  # once a 0/0 epoch
 def test_random_messages_never_kill_the_session(messages):
-    client = TestClient(create_app())
+    client = lab_client()
     with client.websocket_connect("/ws") as ws:
         opened(ws)
         for message in messages:

@@ -5,10 +5,9 @@ import json
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
 from profond.lab.pages import cnn
-from profond.lab.server import create_app
+from test_lab_helpers import lab_client
 
 CORNERS = [(0, 0), (0, 1), (1, 0), (1, 1)]
 
@@ -19,7 +18,7 @@ def _points(rule):
 
 @pytest.fixture
 def ws():
-    with TestClient(create_app()) as client, client.websocket_connect("/ws/pages") as socket:
+    with lab_client() as client, client.websocket_connect("/ws/pages") as socket:
         assert socket.receive_json()["type"] == "cnn_status"
         yield socket
 
@@ -127,14 +126,14 @@ def test_bad_messages_become_error_frames_naming_the_field(ws, message, field):
 
 
 def test_oversized_message_is_refused():
-    with TestClient(create_app()) as client, client.websocket_connect("/ws/pages") as socket:
+    with lab_client() as client, client.websocket_connect("/ws/pages") as socket:
         socket.receive_json()
         socket.send_text("x" * 300_000)
         assert socket.receive_json()["message"].startswith("message: expected at most")
 
 
 def test_a_binary_frame_or_a_failing_handler_costs_one_message_not_the_session(monkeypatch):
-    with TestClient(create_app()) as client, client.websocket_connect("/ws/pages") as socket:
+    with lab_client() as client, client.websocket_connect("/ws/pages") as socket:
         socket.receive_json()
         socket.send_bytes(b"\x00\x01")
         assert socket.receive_json()["message"] == "message: expected JSON text; got binary"
@@ -147,14 +146,14 @@ def test_a_binary_frame_or_a_failing_handler_costs_one_message_not_the_session(m
 def test_a_page_from_another_origin_is_refused():
     from starlette.websockets import WebSocketDisconnect
 
-    with TestClient(create_app()) as client, pytest.raises(WebSocketDisconnect) as info:
+    with lab_client() as client, pytest.raises(WebSocketDisconnect) as info:
         with client.websocket_connect("/ws/pages", headers={"origin": "http://evil.example"}) as ws:
             ws.receive_json()
     assert info.value.code == 1008
 
 
 def test_sessions_are_capped_and_idle_ones_closed():
-    with TestClient(create_app(max_sessions=1, idle_s=0.2)) as client:
+    with lab_client(max_sessions=1, idle_s=0.2) as client:
         with client.websocket_connect("/ws/pages") as first:
             first.receive_json()
             with client.websocket_connect("/ws/pages") as second:
@@ -163,7 +162,7 @@ def test_sessions_are_capped_and_idle_ones_closed():
 
 
 def test_pages_are_served():
-    client = TestClient(create_app())
+    client = lab_client()
     for name in ("perceptron", "backprop", "cnn", "fewshot"):
         response = client.get(f"/{name}")
         assert response.status_code == 200 and 'data-testid="lang"' in response.text
@@ -278,7 +277,7 @@ def test_mnist_preprocess_boxes_to_20_and_centres_the_mass_as_lecun(shape):
 def test_mnist_needs_a_download_and_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("PROFOND_CACHE", str(tmp_path))
     assert cnn.status("mnist")["available"] == {"digits": True, "mnist": False}
-    with TestClient(create_app()) as client, client.websocket_connect("/ws/pages") as socket:
+    with lab_client() as client, client.websocket_connect("/ws/pages") as socket:
         assert socket.receive_json()["available"]["mnist"] is False
         error = ask(socket, {"type": "cnn_train", "epochs": 1, "data": "mnist"})
         assert error["type"] == "error" and error["field"] == "data"

@@ -7,15 +7,13 @@ import zipfile
 
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 
-from profond.lab.server import create_app
-from test_lab_helpers import opened, send, until
+from test_lab_helpers import LOCAL, lab_client, opened, send, until
 
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app())
+    return lab_client()
 
 
 def test_first_frame_is_tfp_default_and_compact(client):
@@ -163,7 +161,7 @@ def test_export_safetensors_zip_holds_the_weights(client):
 
 
 def test_session_cap_and_idle_reaping():
-    client = TestClient(create_app(max_sessions=1, idle_s=0.5))
+    client = lab_client(max_sessions=1, idle_s=0.5)
     with client.websocket_connect("/ws") as first:
         opened(first)
         with client.websocket_connect("/ws") as second:
@@ -173,7 +171,7 @@ def test_session_cap_and_idle_reaping():
 
 @pytest.mark.slow  # spawning a worker process takes seconds on a loaded machine
 def test_worker_processes_serve_the_same_protocol():
-    with TestClient(create_app(workers=1)) as client, client.websocket_connect("/ws") as ws:
+    with lab_client(workers=1) as client, client.websocket_connect("/ws") as ws:
         opened(ws)
         send(ws, type="step")
         assert until(ws, "frame")["epoch"] == 1
@@ -251,5 +249,5 @@ def test_a_page_from_another_origin_is_refused(client):
         with client.websocket_connect("/ws", headers={"origin": "http://evil.example"}) as ws:
             ws.receive_json()
     assert refused.value.code == 1008
-    with client.websocket_connect("/ws", headers={"origin": "http://testserver"}) as ws:
+    with client.websocket_connect("/ws", headers={"origin": LOCAL}) as ws:
         assert until(ws, "hello")["type"] == "hello"

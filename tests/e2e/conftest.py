@@ -1,6 +1,8 @@
 """Browser tests: the lab served by uvicorn in a thread, driven by Playwright's Chromium.
 
-Screenshots go to test-artifacts/ (gitignored) so a failing run can be looked at.
+Screenshots go to test-artifacts/ (gitignored) so a failing run can be looked at. The pages'
+Content-Security-Policy forbids eval: give `wait_for_function` an arrow function ("() => ..."),
+never a bare expression, which Playwright evaluates with eval inside the page.
 """
 
 import os

@@ -24,7 +24,7 @@ def test_circle_test_loss_falls_below_0_1_within_20_s(page, lab_url):
     assert _number(page, "test-loss") > 0.1  # an untrained net: the test below means something
     page.get_by_test_id("play").click()
     page.wait_for_function(
-        "parseFloat(document.querySelector('[data-testid=test-loss]').textContent) < 0.1",
+        "() => parseFloat(document.querySelector('[data-testid=test-loss]').textContent) < 0.1",
         timeout=20_000)
     assert int(page.get_by_test_id("epoch").inner_text().replace(",", "")) > 0
     page.get_by_test_id("play").click()  # pause
@@ -41,7 +41,7 @@ def test_url_hash_round_trips(page, lab_url):
     expect(page.get_by_test_id("node-1-2")).to_be_visible()
     expect(page.get_by_test_id("node-2-0")).to_have_count(0)
     page.get_by_test_id("activation").select_option("sigmoid")
-    page.wait_for_function("location.hash.includes('activation=sigmoid')")
+    page.wait_for_function("() => location.hash.includes('activation=sigmoid')")
     hash_now = page.evaluate("location.hash")
     for part in ("dataset=xor", "noise=10", "seed=42", "hidden=3", "lr=0.1", "batch_size=5",
                  "train_ratio=70", "features=x1,x2,x1*x2"):
@@ -87,7 +87,7 @@ def test_click_adds_custom_points_and_shows_the_confusion_matrix(page, lab_url):
     page.get_by_test_id("point-class").select_option("1")
     for i in range(4):
         box.click(position={"x": 40 + 20 * i, "y": 240})
-    page.wait_for_function("document.querySelectorAll('#confusion td').length === 4")
+    page.wait_for_function("() => document.querySelectorAll('#confusion td').length === 4")
     cells = [int(t) for t in page.locator("#confusion td").all_inner_texts()]
     assert sum(cells) == 4  # 8 points at a 50 % split: 4 test points
 
@@ -97,7 +97,7 @@ def test_space_plays_and_pauses(page, lab_url):
     page.keyboard.press(" ")
     expect(page.locator("body")).to_have_class(re.compile("playing"))
     page.wait_for_function(
-        "document.querySelector('[data-testid=epoch]').textContent !== '000,000'")
+        "() => document.querySelector('[data-testid=epoch]').textContent !== '000,000'")
     page.keyboard.press(" ")
     # the pause is one round trip behind frames already in flight; a loaded CI machine needs > 5 s
     expect(page.locator("body")).not_to_have_class(re.compile("playing"), timeout=20_000)

@@ -2,7 +2,9 @@
 
 `Compute` holds one Playground per session id and answers named calls. `InProcess` runs those
 calls in a thread; `ProcessPool` spreads sessions over worker processes, so that concurrent
-sessions use every core instead of sharing one interpreter lock.
+sessions use every core instead of sharing one interpreter lock. A worker that dies (the OOM
+killer) fails its pending calls with `WorkerLost` and is replaced, as multiprocessing.Pool and
+gunicorn replace theirs; its sessions' next call says so, since their networks died with it.
 """
 
 import asyncio
@@ -61,6 +63,10 @@ class Compute:
         self.games.pop(sid, None)
 
 
+class WorkerLost(RuntimeError):
+    """The worker process holding a session's network stopped; a new one took its place."""
+
+
 class InProcess:
     """Calls run in a thread of this process (tests, small classes)."""
 
@@ -103,8 +109,9 @@ class _Worker:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
+        child.close()  # else this process holds the pipe open and never reads EOF when it dies
         self.pending: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Future]] = {}
-        self.sessions = 0
+        self.sessions, self.dead = 0, False
         self._send_lock = threading.Lock()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -113,12 +120,18 @@ class _Worker:
             try:
                 call_id, ok, value = self.conn.recv()
             except (EOFError, OSError):  # the worker died: fail its calls rather than hang them
-                for loop, future in self.pending.values():
-                    loop.call_soon_threadsafe(_settle, future, False, "the worker stopped")
-                self.pending.clear()
+                self._die()
                 return
             loop, future = self.pending.pop(call_id)
             loop.call_soon_threadsafe(_settle, future, ok, value)
+
+    def _die(self) -> None:
+        self.dead = True
+        self.process.join(timeout=1)
+        lost = WorkerLost(f"the training process stopped (exit code {self.process.exitcode})")
+        while self.pending:
+            loop, future = self.pending.popitem()[1]
+            loop.call_soon_threadsafe(_settle, future, False, lost)
 
     def send(self, message) -> None:
         with self._send_lock:
@@ -131,7 +144,7 @@ def _settle(future: asyncio.Future, ok: bool, value) -> None:
     if ok:
         future.set_result(value)
     else:
-        future.set_exception(ValueError(value))
+        future.set_exception(value if isinstance(value, Exception) else ValueError(value))
 
 
 class ProcessPool:
@@ -140,13 +153,24 @@ class ProcessPool:
     ordered = True  # a worker runs calls one at a time
 
     def __init__(self, n: int):
-        ctx = mp.get_context("spawn")  # never fork a process that runs an event loop
-        self.workers = [_Worker(ctx) for _ in range(n)]
+        self.ctx = mp.get_context("spawn")  # never fork a process that runs an event loop
+        self.workers = [_Worker(self.ctx) for _ in range(n)]
         self.placement: dict[int, _Worker] = {}
         self.ids = itertools.count()
 
     async def call(self, sid: int, method: str, *args):
+        """Run `method` for session `sid` on its worker; WorkerLost if that worker died since
+        the session's last call (its network is gone: the session must call "new")."""
+        self.workers = [_Worker(self.ctx) if w.dead else w for w in self.workers]
         worker = self.placement.get(sid)
+        if worker is not None and worker.dead:
+            del self.placement[sid]
+            if method == "drop":
+                return None
+            if method != "new":
+                raise WorkerLost(f"the training process stopped (exit code "
+                                 f"{worker.process.exitcode})")
+            worker = None
         if worker is None:
             worker = self.placement[sid] = min(self.workers, key=lambda w: w.sessions)
             worker.sessions += 1
@@ -157,7 +181,12 @@ class ProcessPool:
         future = loop.create_future()
         call_id = next(self.ids)
         worker.pending[call_id] = (loop, future)
-        worker.send((call_id, method, sid, args))
+        try:
+            worker.send((call_id, method, sid, args))
+        except OSError:  # it died before its reader saw the end of the pipe
+            worker.pending.pop(call_id, None)
+            worker.dead = True
+            raise WorkerLost("the training process stopped") from None
         return await future
 
     def close(self) -> None:

@@ -87,7 +87,8 @@ def _rounded(X: np.ndarray) -> list:
 
 def torch_script(pg: Playground) -> str:
     """A standalone script: the same network with the lab's current weights and data, trained
-    with torch by the same rule (one epoch = shuffled mini-batches of batch_size)."""
+    with torch by the same rule (one epoch = shuffled mini-batches of batch_size). Weights are
+    Python literals, so a diverged network's NaN reads `nan` and the script still runs."""
     cfg, d = pg.cfg, pg.data
     features = ", ".join(FEATURE_CODE[f] for f in cfg.features)
     weights = {k: v.tolist() for k, v in state_tensors(pg).items()}
@@ -109,7 +110,7 @@ def torch_script(pg: Playground) -> str:
             if cfg.regularization == "L1" else "")
     return TEMPLATE.format(prune=prune, keep=keep,
         epoch=pg.epoch, dataset=cfg.dataset, seed=cfg.seed, features=features, modules=modules,
-        state=json.dumps(weights), X_train=json.dumps(_rounded(d.X_train)),
+        state=repr(weights), X_train=json.dumps(_rounded(d.X_train)),
         y_train=json.dumps(d.y_train.tolist()), X_test=json.dumps(_rounded(d.X_test)),
         y_test=json.dumps(d.y_test.tolist()), y_dtype=y_dtype, loss=loss,
         penalty=penalty[cfg.regularization], batch_size=cfg.batch_size,
@@ -123,6 +124,7 @@ Run: python profond_model.py [--epochs 100]
 """
 
 import argparse
+from math import inf, nan  # noqa: F401  (a diverged network's weights are written as nan, inf)
 
 import torch
 import torch.nn.functional as F

@@ -1,9 +1,12 @@
-"""Compact frames: heatmaps travel as base64 uint8, one byte a pixel ([-1, 1] -> 0..255)."""
+"""Compact frames: heatmaps travel as base64 uint8, one byte a pixel ([-1, 1] -> 0..255);
+a diverged network's non-finite numbers travel as null (`wire.finite`), and `nan` names the
+losses that are null because they are NaN, not because their split is empty."""
 
 import base64
 
 import numpy as np
 
+from profond.lab import wire
 from profond.lab.engine import HEATMAP, THUMB, Playground
 
 
@@ -30,6 +33,9 @@ def build_frame(pg: Playground, hover: tuple[int, int] | None = None) -> dict:
     train, test = pg.metrics(pg.F_train, pg.data.y_train), pg.metrics(pg.F_test, pg.data.y_test)
     frame = {
         "type": "frame", "epoch": pg.epoch,
+        "nan": [f"{split}_loss" for split, result, y in (("train", train, pg.data.y_train),
+                                                           ("test", test, pg.data.y_test))
+                if len(y) and (result["loss"] is None or not np.isfinite(result["loss"]))],
         "train_loss": train["loss"], "test_loss": test["loss"],
         "train_acc": train.get("acc"), "test_acc": test.get("acc"),
         "confusion": test.get("confusion") or train.get("confusion"),
@@ -44,4 +50,4 @@ def build_frame(pg: Playground, hover: tuple[int, int] | None = None) -> dict:
     if hover is not None and hover[0] < len(layers) - 1 and hover[1] < layers[hover[0]].shape[1]:
         frame["hover"] = {"node": f"{hover[0]},{hover[1]}", "size": HEATMAP,
                           "data": encode_signed(layers[hover[0]][:n_big, hover[1]])}
-    return frame
+    return wire.finite(frame)

@@ -55,13 +55,17 @@ def parse_csv(text: str, classify: bool) -> np.ndarray:
     """Rows `x1,x2,label` (header optional) -> (n, 3) float64; errors name line and value."""
     if len(text.encode()) > MAX_CSV_BYTES:
         raise ValueError(f"csv: expected at most {MAX_CSV_BYTES} bytes; got {len(text.encode())}")
-    rows = []
-    for line_no, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if not row or (line_no == 1 and row[0].strip().lower() in ("x1", "x")):
-            continue
-        rows.append(_parse_row(row, line_no, classify))
-        if len(rows) > MAX_POINTS:
-            raise ValueError(f"csv: expected at most {MAX_POINTS} points; got more")
+    rows, reader = [], csv.reader(io.StringIO(text))
+    try:
+        for row in reader:
+            if not row or (reader.line_num == 1 and row[0].strip().lower() in ("x1", "x")):
+                continue
+            rows.append(_parse_row(row, reader.line_num, classify))
+            if len(rows) > MAX_POINTS:
+                raise ValueError(f"csv: expected at most {MAX_POINTS} points; got more")
+    except csv.Error as exc:  # a field over csv's limit, a NUL byte, an unclosed quote
+        raise ValueError(f"csv line {reader.line_num}: expected numbers x1,x2,label; got "
+                         f"unreadable text ({exc})") from None
     if not rows:
         raise ValueError("csv: expected rows 'x1,x2,label'; got no data rows")
     return np.array(rows, dtype=np.float64)

@@ -2,15 +2,15 @@
 
 import asyncio
 import contextlib
-import json
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from profond.lab import wire
 from profond.lab.compute import InProcess, ProcessPool
+from profond.lab.guard import Guard, allowed_hosts, is_loopback
 from profond.lab.pages.router import add_pages
 from profond.lab.session import Disconnected, Session
 
@@ -18,13 +18,17 @@ STATIC = Path(__file__).parent / "static"
 MAX_SESSIONS = 64
 MAX_MESSAGE_BYTES = 256_000
 IDLE_S = 900.0
-TRY_AGAIN_LATER, POLICY_VIOLATION = 1013, 1008  # RFC 6455 close codes
+TRY_AGAIN_LATER = 1013  # RFC 6455 close code
 
 
 def create_app(*, max_sessions: int = MAX_SESSIONS, idle_s: float = IDLE_S,
-               workers: int = 0) -> FastAPI:
+               workers: int = 0, host: str = "127.0.0.1", token: str | None = None) -> FastAPI:
     """The lab app; `max_sessions` caps concurrent sessions, `idle_s` reaps silent ones,
-    `workers` > 0 trains in that many worker processes (0: threads of this process)."""
+    `workers` > 0 trains in that many worker processes (0: threads of this process).
+    `host` is the address it is bound to: Host names other than it and loopback's are refused;
+    beyond loopback every request needs `token` (see guard.py)."""
+    if token is None and not is_loopback(host):
+        raise ValueError(f"token: expected one when host is not loopback; got none for {host!r}")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -51,18 +55,14 @@ def create_app(*, max_sessions: int = MAX_SESSIONS, idle_s: float = IDLE_S,
 
     @app.websocket("/ws")
     async def ws(websocket: WebSocket) -> None:
-        if not _same_origin(websocket):  # another web site open in the browser may not drive us
-            await websocket.close(code=POLICY_VIOLATION)
-            return
         await websocket.accept()
         if len(app.state.sessions) >= max_sessions:
-            await websocket.send_text(json.dumps({"type": "error", "field": "session",
+            await websocket.send_text(wire.dumps({"type": "error", "field": "session",
                                                   "message": f"sessions: expected at most "
                                                   f"{max_sessions} at once; the lab is full"}))
             await websocket.close(code=TRY_AGAIN_LATER)
             return
-        session = Session(lambda msg: websocket.send_text(json.dumps(msg)), idle_s,
-                          backend())
+        session = Session(websocket.send_text, idle_s, backend())
         app.state.sessions.add(session)
         worker = asyncio.create_task(session.run())
         try:
@@ -80,16 +80,10 @@ def create_app(*, max_sessions: int = MAX_SESSIONS, idle_s: float = IDLE_S,
             with contextlib.suppress(Exception):
                 await websocket.close()
 
-    add_pages(app, same_origin=_same_origin, max_sessions=max_sessions, idle_s=idle_s,
-              max_bytes=MAX_MESSAGE_BYTES)
+    add_pages(app, max_sessions=max_sessions, idle_s=idle_s, max_bytes=MAX_MESSAGE_BYTES)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(Guard, hosts=allowed_hosts(host), token=token)
     return app
-
-
-def _same_origin(websocket: WebSocket) -> bool:
-    """Browsers send Origin; it must name this server. Clients without one (scripts) may connect."""
-    origin = websocket.headers.get("origin")
-    return origin is None or urlsplit(origin).netloc == websocket.headers.get("host")
 
 
 async def _receive(websocket: WebSocket, session: Session, worker: asyncio.Task) -> None:

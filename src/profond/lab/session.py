@@ -8,7 +8,6 @@ waits for at most one epoch before its frame goes out.
 import asyncio
 import contextlib
 import itertools
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -16,7 +15,8 @@ from collections.abc import Awaitable, Callable
 import numpy as np
 from pydantic import ValidationError
 
-from profond.lab import export, labdata
+from profond.lab import export, labdata, wire
+from profond.lab.compute import WorkerLost
 from profond.lab.schema import MAX_POINTS, MESSAGE, Config, choices
 
 DATA_FIELDS = {"problem", "dataset", "n_classes", "noise", "train_ratio", "seed"}
@@ -32,11 +32,11 @@ class Disconnected(Exception):
 
 
 class Session:
-    """A client's playground. `send` delivers one JSON-able dict to the client."""
+    """A client's playground. `send` delivers one JSON text to the client."""
 
     _ids = itertools.count()
 
-    def __init__(self, send: Callable[[dict], Awaitable[None]], idle_s: float, backend):
+    def __init__(self, send: Callable[[str], Awaitable[None]], idle_s: float, backend):
         self._send, self.idle_s, self.backend = send, idle_s, backend
         self.sid = next(Session._ids)
         self.cfg = Config()
@@ -50,15 +50,33 @@ class Session:
         self._wake = asyncio.Event()
 
     async def call(self, method: str, *args):
-        return await self.backend.call(self.sid, method, *args)
+        try:
+            return await self.backend.call(self.sid, method, *args)
+        except WorkerLost as exc:  # the network died with its process: rebuild it, say so
+            if method == "drop":
+                return None
+            self.playing, self.epoch = False, 0
+            await self.error(f"worker: {exc}; a new one took over and this network starts "
+                             "again from its settings", "worker")
+            if method != "new":
+                await self.backend.call(self.sid, "new", self.cfg.model_dump(), self.custom,
+                                        self.cfg.seed + 7919 * self.resets, False)
+            return await self.backend.call(self.sid, method, *args)
 
     async def close(self) -> None:
         await self.call("drop")
 
     async def send(self, message: dict) -> None:
+        try:
+            text = wire.dumps(message)
+        except ValueError:  # a non-finite number escaped `wire.finite`: a bug, said loudly here
+            log.exception("lab: a %r message holds a non-finite number", message.get("type"))
+            text = wire.dumps({"type": "error", "field": "", "message": "internal error: the "
+                               f"server's {message.get('type')!r} message held a non-finite "
+                               "number; it was not sent"})
         async with self._send_lock:
             try:
-                await self._send(message)
+                await self._send(text)
             except Exception as exc:  # the transport's own errors differ (starlette, uvicorn)
                 raise Disconnected from exc
 
@@ -116,9 +134,9 @@ class Session:
         """Validate one client message and act on it; every failure becomes an error frame."""
         self.last_seen = time.monotonic()
         try:
-            data = json.loads(raw)
-        except ValueError:
-            await self.error(f"message: expected a JSON object; got {raw[:40]!r}")
+            data = wire.loads(raw)
+        except ValueError as exc:
+            await self.error(str(exc), "message")
             return
         try:
             msg = MESSAGE.validate_python(data)

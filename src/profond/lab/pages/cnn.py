@@ -62,18 +62,28 @@ def status(data: str = "digits") -> dict:
             "available": {name: available(name) for name in SIZES}}
 
 
+class Cancelled(Exception):
+    """The training's page went away: the run stopped and saved nothing."""
+
+
 class _Progress(Callback):
-    def __init__(self, report, data: str):
-        self.report, self.data = report, data
+    def __init__(self, report, data: str, stop: threading.Event | None):
+        self.report, self.data, self.stop = report, data, stop
+
+    def on_batch_end(self, step: int, loss: float) -> None:
+        if self.stop is not None and self.stop.is_set():
+            raise Cancelled(f"train: cancelled at step {step}")
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         self.report({"type": "train_progress", "data": self.data, "epoch": epoch,
                      "of": self.trainer.max_epochs, "val_acc": logs["val_acc"]})
 
 
-def train(epochs: int, report, seed: int = 0, data: str = "digits") -> dict:
+def train(epochs: int, report, seed: int = 0, data: str = "digits",
+          stop: threading.Event | None = None) -> dict:
     """Adam(3e-3), batch 32, cross-entropy on the dataset's train split (judged on its test
-    split); `report` gets one progress dict per epoch. Saves the weights; returns the status."""
+    split); `report` gets one progress dict per epoch. Saves the weights; returns the status.
+    Setting `stop` ends the run within one batch with `Cancelled`, the cache left as it was."""
     from profond.data import load
     from profond.scratch.learner import ScratchLearner
     from profond.scratch.nn.losses import CrossEntropyLoss
@@ -90,7 +100,7 @@ def train(epochs: int, report, seed: int = 0, data: str = "digits") -> dict:
     learner = ScratchLearner(net, CrossEntropyLoss(), Adam(net.parameters(), lr=3e-3))
     # the train split's own accuracy is not shown: skipping it halves an MNIST epoch
     history = Trainer(max_epochs=epochs, batch_size=32, seed=seed, eval_train=False,
-                      callbacks=[_Progress(report, data)]).fit(
+                      callbacks=[_Progress(report, data, stop)]).fit(
         learner, (dataset.X_train, dataset.y_train), (dataset.X_test, dataset.y_test))
     net.eval()
     weights, config = _files(data)

@@ -4,26 +4,26 @@ progress frames. Compute runs in a thread so that other sessions keep being serv
 
 import asyncio
 import contextlib
-import json
 import logging
+import threading
 from pathlib import Path
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 
+from profond.lab import wire
 from profond.lab.pages import classic, cnn
 from profond.lab.pages.fewshot import FewShot, accuracy_curve
 from profond.lab.pages.schema import MESSAGE
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 PAGES = ("perceptron", "backprop", "cnn", "fewshot")
-POLICY_VIOLATION, TRY_AGAIN_LATER = 1008, 1013
+TRY_AGAIN_LATER = 1013
 log = logging.getLogger(__name__)
 
 
-def add_pages(app: FastAPI, *, same_origin, max_sessions: int, idle_s: float,
-              max_bytes: int) -> None:
+def add_pages(app: FastAPI, *, max_sessions: int, idle_s: float, max_bytes: int) -> None:
     """Serve /<page> for each page and the /ws/pages socket on `app`."""
     app.state.page_sessions = 0
     training = asyncio.Lock()  # one training at a time: the weights file is shared
@@ -33,10 +33,7 @@ def add_pages(app: FastAPI, *, same_origin, max_sessions: int, idle_s: float,
 
     @app.websocket("/ws/pages")
     async def ws_pages(websocket: WebSocket) -> None:
-        if not same_origin(websocket):
-            await websocket.close(code=POLICY_VIOLATION)
-            return
-        await websocket.accept()
+        await websocket.accept()  # Host, Origin and token were checked by guard.Guard
         if app.state.page_sessions >= max_sessions:
             await _send(websocket, _error("session", f"sessions: expected at most {max_sessions}"
                                           " at once; the lab is full"))
@@ -67,6 +64,7 @@ def add_pages(app: FastAPI, *, same_origin, max_sessions: int, idle_s: float,
             pass  # the browser went away
         finally:
             app.state.page_sessions -= 1
+            session.close()
 
 
 def _page(name: str):
@@ -80,7 +78,8 @@ def _error(field: str, message: str) -> dict:
 
 
 async def _send(websocket: WebSocket, message: dict) -> None:
-    await websocket.send_text(json.dumps(message))
+    """One reply, its non-finite numbers (a diverging delta rule, a huge backprop step) as null."""
+    await websocket.send_text(wire.dumps(wire.finite(message)))
 
 
 class PageSession:
@@ -89,6 +88,7 @@ class PageSession:
     def __init__(self, websocket: WebSocket, training: asyncio.Lock):
         self.websocket, self.training = websocket, training
         self.fewshot = FewShot()
+        self.stop, self.task = threading.Event(), None  # the task, kept from the collector
 
     async def handle(self, text: str) -> None:
         try:
@@ -100,9 +100,21 @@ class PageSession:
             await _send(self.websocket, _error(field, text if text.startswith(f"{field}:")
                                                else f"{field}: {text}"))
             return
+        if msg.type != "cnn_train":
+            await self._reply(asyncio.to_thread(self._answer, msg))
+        elif self.training.locked():
+            await _send(self.websocket, _error("train", "train: expected no training in "
+                                               "progress; one is running"))
+        else:  # in the background: this tab's other messages, and its closing, are still read
+            await self.training.acquire()  # free: returns at once, so no other tab slips in
+            self.task = asyncio.create_task(self._train(msg.epochs, msg.data))
+
+    async def _reply(self, work) -> None:
+        """Send what `work` returns; a failure becomes one error frame, not the session's end."""
         try:
-            reply = await (self._train(msg.epochs, msg.data) if msg.type == "cnn_train"
-                           else asyncio.to_thread(self._answer, msg))
+            reply = await work
+        except cnn.Cancelled:
+            return  # its tab is gone
         except ValueError as exc:
             await _send(self.websocket, _error(str(exc).split(":")[0], str(exc)))
             return
@@ -111,6 +123,10 @@ class PageSession:
             await _send(self.websocket, _error("", f"internal error: {type(exc).__name__}: {exc}"))
             return
         await _send(self.websocket, reply)
+
+    def close(self) -> None:
+        """The tab went away: a training it started stops within one batch."""
+        self.stop.set()
 
     def _answer(self, msg) -> dict:
         kind = msg.type
@@ -139,11 +155,15 @@ class PageSession:
         self.fewshot = FewShot()
         return self.fewshot.summary()
 
-    async def _train(self, epochs: int, data: str) -> dict:
-        if self.training.locked():
-            raise ValueError("train: expected no training in progress; one is running")
+    async def _train(self, epochs: int, data: str) -> None:
+        """Train while holding `self.training` (acquired by `handle`); release it at the end."""
         loop = asyncio.get_running_loop()
-        async with self.training:
-            def report(frame):  # from the training thread: hand the frame to the event loop
-                asyncio.run_coroutine_threadsafe(_send(self.websocket, frame), loop)
-            return await asyncio.to_thread(cnn.train, epochs, report, 0, data)
+
+        def report(frame):  # from the training thread: hand the frame to the event loop
+            asyncio.run_coroutine_threadsafe(_send(self.websocket, frame), loop)
+        try:
+            await self._reply(asyncio.to_thread(cnn.train, epochs, report, 0, data, self.stop))
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            pass  # the tab closed while we answered
+        finally:
+            self.training.release()

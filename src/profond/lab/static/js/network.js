@@ -196,8 +196,9 @@ export class Network {
 
   value({ layer, node, source }) {
     if (!this.params) return 0;
-    return source === null ? this.params.biases[layer - 1][node]
+    const value = source === null ? this.params.biases[layer - 1][node]
       : this.params.weights[layer - 1][node][source];
+    return value ?? NaN;  // a diverged weight travels as null; TFP shows it as NaN
   }
 
   showCard(event, where, pin) {

@@ -6,14 +6,17 @@ import { hashFor, view } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
 
-function fmt(value) {
-  return value === null || value === undefined ? "–" : value.toFixed(3);
+// a loss the server sends as null because it is NaN (frame.nan) reads NaN, as in TFP
+function fmt(value, nan = false) {
+  if (value === null || value === undefined) return nan ? "NaN" : "–";
+  return value.toFixed(3);
 }
 
 export function renderMetrics(frame) {
+  const nan = frame.nan ?? [];
   $("epoch").textContent = String(frame.epoch).padStart(6, "0").replace(/(\d{3})$/, ",$1");
-  $("train-loss").textContent = fmt(frame.train_loss);
-  $("test-loss").textContent = fmt(frame.test_loss);
+  $("train-loss").textContent = fmt(frame.train_loss, nan.includes("train_loss"));
+  $("test-loss").textContent = fmt(frame.test_loss, nan.includes("test_loss"));
   const acc = frame.test_acc ?? frame.train_acc;
   $("test-acc").textContent = acc === null || acc === undefined ? "–"
     : `${(100 * acc).toFixed(1)} %`;

@@ -1,5 +1,7 @@
 // The WebSocket to /ws: JSON messages both ways, reconnecting after a drop.
 
+let warned = false;
+
 export function connect(onMessage, onStatus, path = "/ws") {
   let ws = null;
   let queue = [];
@@ -14,7 +16,17 @@ export function connect(onMessage, onStatus, path = "/ws") {
       for (const m of queue) ws.send(m);
       queue = [];
     };
-    ws.onmessage = (event) => onMessage(JSON.parse(event.data));
+    ws.onmessage = (event) => {
+      let message;
+      try {
+        message = JSON.parse(event.data);
+      } catch {  // one unreadable message must not stop the page: skip it, say why once
+        if (!warned) console.warn("lab: skipped a message that is not JSON");
+        warned = true;
+        return;
+      }
+      onMessage(message);
+    };
     ws.onclose = () => {
       onStatus("closed");
       setTimeout(open, retry);

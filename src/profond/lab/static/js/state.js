@@ -11,6 +11,15 @@ const VIEW_KEYS = { show_test: "bool", discretize: "bool", lang: "str", hide: "l
 
 export const view = { show_test: false, discretize: false, lang: "en", hide: [] };
 
+// A hand-edited link may hold a lone "%": keep that text as typed rather than stop the page.
+function decode(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function parseValue(kind, text) {
   switch (kind) {
     case "int": case "num": return Number(text);
@@ -27,8 +36,8 @@ export function readHash() {
   const found = {};
   for (const pair of location.hash.slice(1).split("&")) {
     const [rawKey, rawValue = ""] = pair.split("=");
-    const key = decodeURIComponent(rawKey || "");
-    const value = decodeURIComponent(rawValue);
+    const key = decode(rawKey || "");
+    const value = decode(rawValue);
     if (key in CONFIG_KEYS) config[key] = parseValue(CONFIG_KEYS[key], value);
     else if (key in VIEW_KEYS) found[key] = parseValue(VIEW_KEYS[key], value);
   }
