@@ -4,6 +4,8 @@ const STRINGS = {
   en: {
     tagline: "a neural network you can train, see and break, right here",
     reset: "Reset the network (r)", play: "Run / pause (space)", step: "One epoch (s)",
+    speed: "Speed", speed_1: "1 epoch / frame (TFP)", speed_10: "10 epochs / frame",
+    speed_max: "as fast as possible",
     epoch: "Epoch", learningRate: "Learning rate", activation: "Activation",
     regularization: "Regularization", regRate: "Regularization rate", problem: "Problem type",
     optimizer: "Optimizer", outputLayer: "Output", dropout: "Dropout", init: "Weight init",
@@ -37,7 +39,9 @@ const STRINGS = {
   fr: {
     tagline: "un réseau de neurones à entraîner, observer et casser, ici même",
     reset: "Réinitialiser le réseau (r)", play: "Lancer / pause (espace)",
-    step: "Une époque (s)", epoch: "Époque", learningRate: "Taux d’apprentissage",
+    step: "Une époque (s)", epoch: "Époque", speed: "Vitesse",
+    speed_1: "1 époque / image (TFP)", speed_10: "10 époques / image",
+    speed_max: "aussi vite que possible", learningRate: "Taux d’apprentissage",
     activation: "Activation", regularization: "Régularisation",
     regRate: "Taux de régularisation", problem: "Type de problème", optimizer: "Optimiseur",
     outputLayer: "Sortie", dropout: "Dropout", init: "Initialisation des poids",

@@ -75,7 +75,7 @@ export function applyHidden() {
 const CTL_LABELS = { timeline: "ctlTimeline", "learning-rate": "learningRate",
   activation: "activation", regularization: "regularization", "reg-rate": "regRate",
   problem: "problem", optimizer: "optimizer", output: "outputLayer", dropout: "dropout",
-  init: "init", "max-epochs": "maxEpochs", dataset: "data", "n-classes": "classes",
+  init: "init", speed: "speed", "max-epochs": "maxEpochs", dataset: "data", "n-classes": "classes",
   "train-ratio": "ratio", noise: "noise", "batch-size": "batchSize", regenerate: "regenerate",
   "custom-data": "ds_custom", layers: "hiddenLayers", "show-test": "showTest",
   discretize: "discretize", confusion: "confusion", export: "exportModel" };
