@@ -4,7 +4,7 @@ const STRINGS = {
   en: {
     tagline: "a neural network you can train, see and break, right here",
     reset: "Reset the network (r)", play: "Run / pause (space)", step: "One epoch (s)",
-    speed: "Speed", speed_1: "1 epoch / frame (TFP)", speed_10: "10 epochs / frame",
+    class: "class", speed: "Speed", speed_1: "1 epoch / frame (TFP)", speed_10: "10 epochs / frame",
     speed_max: "as fast as possible",
     epoch: "Epoch", learningRate: "Learning rate", activation: "Activation",
     regularization: "Regularization", regRate: "Regularization rate", problem: "Problem type",
@@ -39,7 +39,7 @@ const STRINGS = {
   fr: {
     tagline: "un réseau de neurones à entraîner, observer et casser, ici même",
     reset: "Réinitialiser le réseau (r)", play: "Lancer / pause (espace)",
-    step: "Une époque (s)", epoch: "Époque", speed: "Vitesse",
+    step: "Une époque (s)", epoch: "Époque", speed: "Vitesse", class: "classe",
     speed_1: "1 époque / image (TFP)", speed_10: "10 époques / image",
     speed_max: "aussi vite que possible", learningRate: "Taux d’apprentissage",
     activation: "Activation", regularization: "Régularisation",

@@ -10,6 +10,14 @@ function fmt(value) {
   return value === null || value === undefined ? "–" : value.toFixed(3);
 }
 
+// Multiclass maps are painted in the class colours: the legend says which is which.
+export function renderLegend(multiclass, nClasses, color) {
+  $("class-legend").closest(".legend").classList.toggle("multiclass", multiclass);
+  $("class-legend").innerHTML = multiclass ? Array.from({ length: nClasses }, (_, k) =>
+    `<i><b style="background:rgb(${color(k).join(",")})"></b>${t("class")} ${k}</i>`).join("")
+    : "";
+}
+
 export function renderMetrics(frame) {
   $("epoch").textContent = String(frame.epoch).padStart(6, "0").replace(/(\d{3})$/, ",$1");
   $("train-loss").textContent = fmt(frame.train_loss);
