@@ -115,3 +115,19 @@ def test_perceptron_to_the_end_right_after_a_preset_in_delta_mode(page, lab_url)
         page.get_by_test_id(f"preset-{name}").click()
         page.get_by_test_id("to-end").click()  # before the run has come back
         expect(page.get_by_test_id("epoch")).not_to_have_text("0")
+
+
+def test_a_first_visit_shows_the_guide_until_dismissed(page, lab_url):
+    _ready(page, lab_url)
+    guide = page.get_by_test_id("guide")
+    expect(guide).to_be_visible()
+    expect(guide.locator("li")).to_have_count(5)
+    page.get_by_test_id("lang").click()
+    expect(guide).to_contain_text("Qu’est-ce que je regarde")
+    page.get_by_test_id("guide-close").click()
+    expect(guide).to_be_hidden()
+    page.reload()
+    _ready(page, page.url)
+    expect(guide).to_be_hidden()
+    page.get_by_test_id("guide-open").click()
+    expect(guide).to_be_visible()

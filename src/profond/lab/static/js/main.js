@@ -141,6 +141,13 @@ function bindButtons() {
   $("add-layer").addEventListener("click", () => layers(+1));
   $("remove-layer").addEventListener("click", () => layers(-1));
   $("lang").addEventListener("click", toggleLang);
+  // a first-time student sees the guide once; "?" brings it back
+  $("guide").hidden = localStorage.getItem("profond.guide") === "seen";
+  $("guide-close").addEventListener("click", () => {
+    $("guide").hidden = true;
+    localStorage.setItem("profond.guide", "seen");
+  });
+  $("guide-open").addEventListener("click", () => { $("guide").hidden = !$("guide").hidden; });
   $("clear-points").addEventListener("click", () => send({ type: "clear_points" }));
   $("csv-download").addEventListener("click", () => send({ type: "download_csv" }));
   $("export-model").addEventListener("click", () => send({ type: "export", format: "safetensors" }));
