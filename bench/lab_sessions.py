@@ -4,7 +4,10 @@ concurrent sessions, and the delay from a parameter change to the frame that sho
 Targets (issue): >= 30 frames/s for the default network alone; >= 10 frames/s for each of 20
 concurrent sessions on 2 cores; a change shown within 100 ms.
 
-    python bench/lab_sessions.py [--sessions 20] [--seconds 8] [--cores 0,1]
+    python bench/lab_sessions.py [--sessions 20] [--seconds 8] [--cores 0,1] [--speed max]
+
+With --speed 10 or max every session trains that many epochs a frame (the speed control); the
+frame targets stay the same and the epochs/s each session got are printed too.
 
 The server runs in its own process (pinned with taskset when --cores is given and taskset exists),
 so the clients' own work does not count against it. Bounded: at most 64 sessions, 60 s a phase.
@@ -76,18 +79,22 @@ async def until(ws, kind: str) -> dict:
             return message
 
 
-async def one_session(url: str, seconds: float, start: asyncio.Event) -> dict:
+async def one_session(url: str, seconds: float, start: asyncio.Event, speed: str) -> dict:
     """Play for `seconds`; count frames; then time three parameter changes while playing."""
     async with websockets.connect(url, max_size=2**22) as ws:
         await until(ws, "frame")
+        await ws.send(json.dumps({"type": "config", "config": {"speed": speed}}))
+        await until(ws, "frame")
         await start.wait()
         await ws.send(json.dumps({"type": "play"}))
-        await until(ws, "frame")  # the first frame carries start-up work: not counted
-        frames, t0 = 0, time.perf_counter()
+        first = await until(ws, "frame")  # the first frame carries start-up work: not counted
+        frames, t0, epoch = 0, time.perf_counter(), first["epoch"]
         while time.perf_counter() - t0 < seconds:
-            if json.loads(await ws.recv())["type"] == "frame":
-                frames += 1
-        fps = frames / (time.perf_counter() - t0)
+            message = json.loads(await ws.recv())
+            if message["type"] == "frame":
+                frames, epoch = frames + 1, message["epoch"]
+        elapsed = time.perf_counter() - t0
+        fps, eps = frames / elapsed, (epoch - first["epoch"]) / elapsed
         delays = []
         for lr in (0.1, 0.3, 0.03):
             sent = time.perf_counter()
@@ -96,22 +103,23 @@ async def one_session(url: str, seconds: float, start: asyncio.Event) -> dict:
             await until(ws, "frame")
             delays.append(1000 * (time.perf_counter() - sent))
         await ws.send(json.dumps({"type": "pause"}))
-    return {"fps": fps, "delay_ms": statistics.median(delays)}
+    return {"fps": fps, "eps": eps, "delay_ms": statistics.median(delays)}
 
 
-async def phase(url: str, n: int, seconds: float) -> list[dict]:
+async def phase(url: str, n: int, seconds: float, speed: str) -> list[dict]:
     start = asyncio.Event()
-    tasks = [asyncio.create_task(one_session(url, seconds, start)) for _ in range(n)]
+    tasks = [asyncio.create_task(one_session(url, seconds, start, speed)) for _ in range(n)]
     await asyncio.sleep(1.0 + 0.05 * n)  # let every session open before any plays
     start.set()
     return await asyncio.wait_for(asyncio.gather(*tasks), timeout=seconds + 60)
 
 
-def measured(server: subprocess.Popen, url: str, n: int, seconds: float, cores: int) -> None:
+def measured(server: subprocess.Popen, url: str, n: int, seconds: float, cores: int,
+             speed: str) -> None:
     """Run one phase and print measured frames/s, and frames/s per session that `cores` idle
     cores would give at the CPU time each frame cost (the machine may be shared)."""
     cpu0 = cpu_seconds(server.pid)
-    results = asyncio.run(phase(url, n, seconds))
+    results = asyncio.run(phase(url, n, seconds, speed))
     cpu = cpu_seconds(server.pid) - cpu0
     fps = sorted(r["fps"] for r in results)
     frames = sum(fps) * seconds
@@ -122,7 +130,8 @@ def measured(server: subprocess.Popen, url: str, n: int, seconds: float, cores: 
           f"cpu/frame={1000 * cpu / max(frames, 1):5.2f} ms  on {cores} idle cores ~"
           f"{per_session_idle:6.1f} fps/session (ratio {per_session_idle / target:4.2f})  "
           f"change->frame worst median={max(r['delay_ms'] for r in results):6.1f} ms "
-          f"(target <= 100)")
+          f"(target <= 100)  epochs/s/session median="
+          f"{statistics.median(r['eps'] for r in results):7.1f} (speed {speed})")
 
 
 def main() -> None:
@@ -132,6 +141,8 @@ def main() -> None:
     parser.add_argument("--cores", default="0,1", help="taskset CPU list for the server")
     parser.add_argument("--workers", type=int, default=2,
                         help="training processes (0: threads of the server process)")
+    parser.add_argument("--speed", default="1", choices=("1", "10", "max"),
+                        help="epochs a frame while playing (the playground's speed control)")
     args = parser.parse_args()
     n, seconds = min(max(args.sessions, 1), 64), min(max(args.seconds, 1.0), 60.0)
     port = free_port()
@@ -141,8 +152,8 @@ def main() -> None:
         print(f"server pinned to cores {args.cores}, {args.workers} workers; load average "
               f"{os.getloadavg()[0]:.1f}; {os.cpu_count()} CPUs on this machine")
         cores = len(args.cores.split(",")) if args.cores else os.cpu_count()
-        measured(server, url, 1, seconds, cores)
-        measured(server, url, n, seconds, cores)
+        measured(server, url, 1, seconds, cores, args.speed)
+        measured(server, url, n, seconds, cores, args.speed)
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -86,7 +86,8 @@ def test_a_step_is_one_epoch_of_the_one_trainer():
     stepped, fitted = Playground(cfg, data, init_seed=5), Playground(cfg, data, init_seed=5)
     for _ in range(3):
         stepped.step()
-    history = Trainer(3, cfg.batch_size, seed=fitted.trainer.seed, eval_train=False).fit(
+    history = Trainer(3, cfg.batch_size, seed=fitted.trainer.seed, eval_train=False,
+                      stop_on_divergence=False).fit(
         fitted, (data.X_train, data.y_train))
     assert stepped.epoch == 3 and history.epoch == [1, 2, 3]
     for a, b in zip(stepped.linears, fitted.linears, strict=True):
@@ -123,7 +124,7 @@ def test_a_failed_epoch_does_not_end_training(monkeypatch):
     pg = Playground(cfg, make_data(cfg, np.zeros((0, 3))), init_seed=0)
     pg.step()
     with monkeypatch.context() as patch:
-        patch.setattr(pg, "train_batch", lambda data, idx: 1 / 0)
+        patch.setattr(pg, "train_epoch", lambda data, order, batch_size: 1 / 0)
         with pytest.raises(ZeroDivisionError):
             pg.step()
     pg.step()

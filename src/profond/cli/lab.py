@@ -46,6 +46,10 @@ def lab(
     if not no_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     workers = workers or min(4, os.cpu_count() or 1)
+    # the spawned workers each train sessions on one core: a BLAS thread pool per worker would
+    # only fight the other workers over the cores (a heavy frame took 8x longer under load)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     # frames are mostly base64 bytes: deflate would cost more CPU than it saves
     config = uvicorn.Config(create_app(workers=workers, host=host, token=token), host=host,
                             port=used, log_level="warning", ws_max_size=1 << 20,

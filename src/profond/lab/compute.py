@@ -20,6 +20,10 @@ from profond.lab.engine import Playground
 from profond.lab.frames import build_frame
 from profond.lab.schema import Config
 
+# "max" speed trains for this long before each frame, shared by the sessions of one process, so
+# that a lone session draws ~60 frames a second and twenty on two cores still get >= 10
+FRAME_BUDGET_S = 0.008
+
 
 class Compute:
     """The training side of every session it hosts; each method returns plain data."""
@@ -36,10 +40,18 @@ class Compute:
         self.games[sid] = Playground(cfg, data, init_seed)
         return data.points()
 
-    def step_frame(self, sid: int, hover) -> dict:
+    def step_frame(self, sid: int, hover, playing: bool = False) -> dict:
+        """One epoch (a click on step), or while playing as many as the speed control says."""
+        pg = self.games[sid]
+        epochs, budget = 1, 0.0
+        if playing:
+            epochs = {"1": 1, "10": 10, "max": 1 << 30}[pg.cfg.speed]
+            budget = FRAME_BUDGET_S / len(self.games) if pg.cfg.speed == "max" else 0.0
+        if pg.cfg.max_epochs:
+            epochs = max(1, min(epochs, pg.cfg.max_epochs - pg.epoch))
         with np.errstate(all="ignore"):  # a diverging net (lr 10) shows NaN losses, not a crash
-            self.games[sid].step()
-            return build_frame(self.games[sid], hover)
+            pg.train(epochs, budget)
+            return build_frame(pg, hover)
 
     def frame(self, sid: int, hover) -> dict:
         with np.errstate(all="ignore"):

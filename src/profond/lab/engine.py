@@ -6,6 +6,8 @@ one Trainer (the Playground is a Learner). Binary classification keeps TFP's tan
 linear output and the same ½(ŷ − t)² loss.
 """
 
+import time
+
 import numpy as np
 
 from profond.lab.labdata import LabData
@@ -17,6 +19,8 @@ from profond.train.trainer import Trainer
 DOMAIN = 6.0
 HEATMAP = 100  # TFP's DENSITY: the output heatmap is 100 x 100 over [-6, 6]²
 THUMB = 20
+# the optimizer's per-parameter buffers (optim.py's state names) that the compiled epoch carries
+BUFFERS = {"momentum": ("momentum_buffer",), "adagrad": ("sum",), "adam": ("exp_avg", "exp_avg_sq")}
 
 
 def grid(n: int) -> np.ndarray:
@@ -33,11 +37,13 @@ class Playground(ScratchLearner):
     Trainer drives; `step` asks the Trainer for one more epoch, as the CLI's `fit` asks for all.
     """
 
-    def __init__(self, cfg: Config, data: LabData, init_seed: int):
+    def __init__(self, cfg: Config, data: LabData, init_seed: int, fast: bool = True):
         from profond.data.features import feature_map
         from profond.scratch import nn
 
         self.cfg, self.data = cfg, data
+        # the compiled epoch (fast.py) runs the same step; dropout's masks need the engine
+        self.fast = fast and cfg.dropout == 0
         self.classify = cfg.problem == "classification"
         self.softmax = self.classify and (cfg.output == "softmax" or data.n_classes > 2)
         self.n_out = data.n_classes if self.softmax else 1
@@ -45,6 +51,7 @@ class Playground(ScratchLearner):
         self.F_train, self.F_test = self._features(data.X_train), self._features(data.X_test)
         self.rng = np.random.default_rng(init_seed)
         model, self.linears = self._build(init_seed)
+        self._sizes = np.array([len(cfg.features), *cfg.hidden, self.n_out], dtype=np.int64)
         self._ce, self._mse = nn.CrossEntropyLoss(), nn.MSELoss()
         super().__init__(model, self._ce if self.softmax else self._mse, self._optimizer(model),
                          task="classification" if self.classify else "regression")
@@ -69,7 +76,8 @@ class Playground(ScratchLearner):
         modules, linears = [], []
         manual_seed(init_seed)
         for i in range(len(sizes) - 1):
-            linear = nn.Linear(sizes[i], sizes[i + 1])
+            # float64: the compiled epoch matches it to 1e-6 after 100 epochs (tests)
+            linear = nn.Linear(sizes[i], sizes[i + 1], dtype=np.float64)
             self._init(linear, init)
             modules.append(linear)
             linears.append(linear)
@@ -131,6 +139,14 @@ class Playground(ScratchLearner):
             self._epochs = self._resume(self.trainer.epoch - 1)
             raise
 
+    def train(self, epochs: int, seconds: float = 0.0) -> None:
+        """Up to `epochs` steps, stopping early once `seconds` have passed (0: no time limit)."""
+        deadline = time.perf_counter() + seconds
+        for _ in range(epochs):
+            self.step()
+            if seconds and time.perf_counter() >= deadline:
+                return
+
     def _resume(self, epoch: int):
         return self.trainer.epochs(self, (self.data.X_train, self.data.y_train),
                                    initial_epoch=epoch)
@@ -146,6 +162,58 @@ class Playground(ScratchLearner):
         self.model.backward(dout)
         self._update()
         return loss
+
+    def train_epoch(self, data: tuple[np.ndarray, np.ndarray], order: np.ndarray,
+                    batch_size: int) -> float | None:
+        """The Trainer's whole epoch, compiled (fast.py); None when only the engine can."""
+        if not self.fast:
+            return None
+        from profond.lab import fast
+
+        F, y = data
+        target = 2.0 * y - 1.0 if self.classify and not self.softmax else y
+        theta, is_weight = self._flat()
+        s1, s2, t = self._flat_state()
+        cfg = self.cfg
+        out = (fast.OUT_SOFTMAX if self.softmax else fast.OUT_TANH if self.classify
+               else fast.OUT_LINEAR)
+        rate = cfg.reg_rate if cfg.regularization != "none" else 0.0
+        loss, t = fast.train_epoch(
+            np.asarray(F, np.float64), np.asarray(target, np.float64), order, batch_size,
+            self._sizes, theta, is_weight, s1, s2, t, float(self.lr),
+            fast.ACTIVATIONS[cfg.activation], out, fast.OPTIMIZERS[cfg.optimizer],
+            fast.REGULARIZATIONS[cfg.regularization], float(rate))
+        self._unflat(theta, s1, s2, t)
+        return loss
+
+    def _flat(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every Linear's W (row-major) then b, layer after layer, and which entries are weights."""
+        parts = [a for lin in self.linears for a in (lin.weight.data.ravel(), lin.bias.data)]
+        flags = [np.full(a.size, i % 2 == 0) for i, a in enumerate(parts)]
+        return np.concatenate(parts), np.concatenate(flags)
+
+    def _flat_state(self) -> tuple[np.ndarray, np.ndarray, int]:
+        """The optimizer's buffers laid out as `_flat`, zeros before its first step, and t."""
+        names = BUFFERS.get(self.cfg.optimizer, ())
+        states = self.optimizer.state
+        flat = [np.concatenate([np.ravel(s.get(name, np.zeros(p.data.shape)))
+                                for p, s in zip(self.optimizer.params, states, strict=True)])
+                for name in names]
+        flat += [np.zeros(0)] * (2 - len(flat))
+        return flat[0], flat[1], int(states[0].get("step", 0))
+
+    def _unflat(self, theta: np.ndarray, s1: np.ndarray, s2: np.ndarray, t: int) -> None:
+        """Put the compiled epoch's weights and optimizer buffers back where the engine has them."""
+        names = BUFFERS.get(self.cfg.optimizer, ())
+        start = 0
+        for p, state in zip(self.optimizer.params, self.optimizer.state, strict=True):
+            end = start + p.data.size
+            p.data[...] = theta[start:end].reshape(p.data.shape)
+            for name, flat in zip(names, (s1, s2), strict=False):
+                state[name] = flat[start:end].reshape(p.data.shape).copy()
+            if self.cfg.optimizer in ("adagrad", "adam"):
+                state["step"] = np.asarray(t, dtype=np.int64)
+            start = end
 
     def evaluate(self, data: tuple[np.ndarray, np.ndarray]) -> dict[str, float]:
         """TFP's loss (and accuracy) on a prepared split; a diverged loss reads nan."""
@@ -195,12 +263,17 @@ class Playground(ScratchLearner):
 
     def activations(self) -> list[np.ndarray]:
         """Every node's value over the heatmap grids: [features, hidden layers..., output]."""
+        from profond.scratch.functional.dense import linear_forward
+
         x = self._grid_features
         layers = [x]
         mods = self.model._modules
         with self.evaluating():
             for i, module in enumerate(mods):
-                x = module(x)
+                # in float32: 8-bit pixels need no more, and NumPy's float32 tanh is 5x faster
+                x = (linear_forward(x, module.weight.data.astype(np.float32),
+                                    module.bias.data.astype(np.float32))[0]
+                     if module in self.linears else module(x))
                 # a layer's output is what the next Linear reads (eval-mode Dropout is identity)
                 if i + 1 == len(mods) or type(mods[i + 1]).__name__ == "Linear":
                     layers.append(x)

@@ -52,6 +52,8 @@ class Config(Strict):
     dropout: Literal[0.0, 0.1, 0.2, 0.3, 0.5] = 0.0
     init: Literal["tfp", "xavier", "he", "zeros"] = "tfp"
     max_epochs: int = Field(0, ge=0, le=MAX_EPOCHS)
+    # epochs trained per frame drawn while playing: 1 (TFP), 10, or as many as fit in the frame
+    speed: Literal["1", "10", "max"] = "1"
 
     @field_validator("lr")
     @classmethod
@@ -141,5 +143,5 @@ def choices() -> dict:
         "classify_datasets": CLASSIFY_DATASETS, "regress_datasets": REGRESS_DATASETS,
         "multiclass_datasets": MULTICLASS_DATASETS, "max_layers": MAX_LAYERS,
         "max_neurons": MAX_NEURONS, "max_classes": MAX_CLASSES, "max_points": MAX_POINTS,
-        "max_csv_bytes": MAX_CSV_BYTES,
+        "max_csv_bytes": MAX_CSV_BYTES, "speeds": ("1", "10", "max"),
     }

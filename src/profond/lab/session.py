@@ -118,7 +118,7 @@ class Session:
 
     async def _train_and_send(self) -> None:
         async with self.lock:
-            frame = await self.call("step_frame", self.hover)
+            frame = await self.call("step_frame", self.hover, self.playing)
         self.epoch = frame["epoch"]
         if self.cfg.max_epochs and self.epoch >= self.cfg.max_epochs:
             self.playing = False

@@ -20,6 +20,10 @@ class Learner(Protocol):
     def train_batch(self, data: Any, idx: np.ndarray) -> float:
         """One optimizer step on the examples `idx` of `data`; returns the batch loss (a float)."""
 
+    # Optional: `train_epoch(data, order, batch_size) -> float | None` runs the steps of a whole
+    # epoch (batches order[i:i + batch_size]) and returns the mean batch loss, or None to let the
+    # Trainer call train_batch per batch.
+
     def evaluate(self, data: Any) -> dict[str, float]:
         """Metrics on a whole split, in eval mode: {"loss": ..., "acc": ...} (acc: classes)."""
 

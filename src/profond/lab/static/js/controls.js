@@ -73,9 +73,10 @@ export function buildControls(choices, thumbnails, change) {
   fillSelect("output", ["tanh", "softmax"], (v) => `out_${v}`);
   fillSelect("dropout", [0, 0.1, 0.2, 0.3, 0.5]);
   fillSelect("init", ["tfp", "xavier", "he", "zeros"], (v) => `init_${v}`);
+  fillSelect("speed", choices.speeds, (v) => `speed_${v}`);
   const numeric = new Set(["lr", "reg_rate", "dropout"]);
   for (const id of ["lr", "activation", "regularization", "reg_rate", "problem", "optimizer",
-    "output", "dropout", "init"]) {
+    "output", "dropout", "init", "speed"]) {
     $(id).addEventListener("change", () => {
       const value = $(id).value;
       change({ [id]: numeric.has(id) ? Number(value) : value });
@@ -90,7 +91,7 @@ export function buildControls(choices, thumbnails, change) {
 
 export function renderControls(config, nClasses) {
   for (const id of ["lr", "activation", "regularization", "reg_rate", "problem", "optimizer",
-    "output", "dropout", "init", "max_epochs", "n_classes", "train_ratio", "noise",
+    "output", "dropout", "init", "speed", "max_epochs", "n_classes", "train_ratio", "noise",
     "batch_size"]) {
     const el = $(id);
     if (document.activeElement !== el) el.value = String(config[id]);

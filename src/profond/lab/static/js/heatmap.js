@@ -10,15 +10,18 @@ export function decode(b64) {
   return bytes;
 }
 
+// TFP paints its output at alpha 160/255, so that points in their class colour stay visible.
+const OUTPUT_ALPHA = 160;
+
 // Paint a size x size "signed" map (one byte per pixel) onto a canvas of that size.
-export function paintSigned(canvas, bytes, size, discrete = false) {
+export function paintSigned(canvas, bytes, size, discrete = false, alpha = 255) {
   if (canvas.width !== size) canvas.width = canvas.height = size;
   const ctx = canvas.getContext("2d");
   const image = ctx.createImageData(size, size);
   const lut = discrete ? DISCRETE_LUT : SIGNED_LUT;
   for (let i = 0, p = 0; i < size * size; i++) {
     const c = lut[bytes[i]];
-    image.data[p++] = c[0]; image.data[p++] = c[1]; image.data[p++] = c[2]; image.data[p++] = 255;
+    image.data[p++] = c[0]; image.data[p++] = c[1]; image.data[p++] = c[2]; image.data[p++] = alpha;
   }
   ctx.putImageData(image, 0, 0);
 }
@@ -29,7 +32,8 @@ function paintClasses(canvas, bytes, size, nClasses, discrete) {
   const image = ctx.createImageData(size, size);
   for (let i = 0, p = 0; i < size * size; i++) {
     const c = classShade(bytes[2 * i], bytes[2 * i + 1] / 255, nClasses, discrete);
-    image.data[p++] = c[0]; image.data[p++] = c[1]; image.data[p++] = c[2]; image.data[p++] = 255;
+    image.data[p++] = c[0]; image.data[p++] = c[1]; image.data[p++] = c[2];
+    image.data[p++] = OUTPUT_ALPHA;
   }
   ctx.putImageData(image, 0, 0);
 }
@@ -57,7 +61,7 @@ export class Heatmap {
     if (map.kind === "classes") {
       paintClasses(this.background, bytes, map.size, this.points.n_classes, discrete);
     } else {
-      paintSigned(this.background, bytes, map.size, discrete);
+      paintSigned(this.background, bytes, map.size, discrete, OUTPUT_ALPHA);
     }
   }
 

@@ -4,6 +4,19 @@ const STRINGS = {
   en: {
     tagline: "a neural network you can train, see and break, right here",
     reset: "Reset the network (r)", play: "Run / pause (space)", step: "One epoch (s)",
+    guideTitle: "What am I looking at?", guideClose: "Got it",
+    guideData: "points of two (or more) classes; the network learns to tell them apart from " +
+      "their coordinates. Half train it, the other half test it.",
+    guideFeatures: "what the network is fed: x1, x2 or functions of them (x1², sin x1...). " +
+      "Click one to switch it off.",
+    guideNeurons: "each square is a neuron; its picture is its output over the whole plane. " +
+      "+ and − add neurons and layers.",
+    guideWeightsName: "Weights", guideWeights: "the lines: blue positive, orange negative, " +
+      "thicker is larger. Hover to read one, click to edit it.",
+    guideOutput: "the background is the network's answer everywhere; the points are the data. " +
+      "Press play and watch the losses fall.",
+    class: "class", speed: "Speed", speed_1: "1 epoch / frame (TFP)", speed_10: "10 epochs / frame",
+    speed_max: "as fast as possible",
     epoch: "Epoch", learningRate: "Learning rate", activation: "Activation",
     regularization: "Regularization", regRate: "Regularization rate", problem: "Problem type",
     optimizer: "Optimizer", outputLayer: "Output", dropout: "Dropout", init: "Weight init",
@@ -37,7 +50,20 @@ const STRINGS = {
   fr: {
     tagline: "un réseau de neurones à entraîner, observer et casser, ici même",
     reset: "Réinitialiser le réseau (r)", play: "Lancer / pause (espace)",
-    step: "Une époque (s)", epoch: "Époque", learningRate: "Taux d’apprentissage",
+    step: "Une époque (s)", epoch: "Époque", speed: "Vitesse", class: "classe",
+    guideTitle: "Qu’est-ce que je regarde ?", guideClose: "Compris",
+    guideData: "des points de deux classes (ou plus) ; le réseau apprend à les séparer à " +
+      "partir de leurs coordonnées. Une moitié l’entraîne, l’autre le teste.",
+    guideFeatures: "ce qu’on donne au réseau : x1, x2 ou des fonctions de ceux-ci (x1², " +
+      "sin x1…). Cliquez pour en retirer une.",
+    guideNeurons: "chaque carré est un neurone ; son image est sa sortie sur tout le plan. " +
+      "+ et − ajoutent neurones et couches.",
+    guideWeightsName: "Poids", guideWeights: "les traits : bleu positif, orange négatif, " +
+      "plus épais = plus grand. Survolez pour lire, cliquez pour modifier.",
+    guideOutput: "le fond est la réponse du réseau en tout point ; les points sont les données. " +
+      "Lancez et regardez les pertes baisser.",
+    speed_1: "1 époque / image (TFP)", speed_10: "10 époques / image",
+    speed_max: "aussi vite que possible", learningRate: "Taux d’apprentissage",
     activation: "Activation", regularization: "Régularisation",
     regRate: "Taux de régularisation", problem: "Type de problème", optimizer: "Optimiseur",
     outputLayer: "Sortie", dropout: "Dropout", init: "Initialisation des poids",

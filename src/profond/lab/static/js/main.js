@@ -5,8 +5,9 @@ import { buildControls, renderControls } from "./controls.js";
 import { Heatmap } from "./heatmap.js";
 import { addStrings, getLang, setLang, t } from "./i18n.js";
 import { Network } from "./network.js";
-import { applyHidden, buildClassroom, download, downloadBase64, renderMetrics, showError }
-  from "./panels.js";
+import { classColor } from "./colors.js";
+import { applyHidden, buildClassroom, download, downloadBase64, renderLegend, renderMetrics,
+  showError } from "./panels.js";
 import { connect } from "./socket.js";
 import { readHash, view, writeHash } from "./state.js";
 import { STRINGS as PAGE_STRINGS } from "/static/pages/strings.js";
@@ -25,8 +26,15 @@ let nClasses = 2;
 let built = false;
 let startup = null;  // the config asked for at connection, until the server accepts it
 
+// the browser's language until the user (or the link) chose one
+if (!fromHash.view.lang) {
+  view.lang = navigator.language.toLowerCase().startsWith("fr") ? "fr" : "en";
+}
+setLang(view.lang);
+
 const socket = connect(onMessage, (status) => {
-  $("conn").textContent = t(status === "open" ? "connected" : "disconnected");
+  $("conn").dataset.i18n = status === "open" ? "connected" : "disconnected";
+  $("conn").textContent = t($("conn").dataset.i18n);
   $("conn").classList.toggle("down", status !== "open");
 });
 const send = (message) => socket.send(message);
@@ -133,6 +141,13 @@ function bindButtons() {
   $("add-layer").addEventListener("click", () => layers(+1));
   $("remove-layer").addEventListener("click", () => layers(-1));
   $("lang").addEventListener("click", toggleLang);
+  // a first-time student sees the guide once; "?" brings it back
+  $("guide").hidden = localStorage.getItem("profond.guide") === "seen";
+  $("guide-close").addEventListener("click", () => {
+    $("guide").hidden = true;
+    localStorage.setItem("profond.guide", "seen");
+  });
+  $("guide-open").addEventListener("click", () => { $("guide").hidden = !$("guide").hidden; });
   $("clear-points").addEventListener("click", () => send({ type: "clear_points" }));
   $("csv-download").addEventListener("click", () => send({ type: "download_csv" }));
   $("export-model").addEventListener("click", () => send({ type: "export", format: "safetensors" }));
@@ -185,7 +200,13 @@ function onData(message) {
   heatmap.setPoints(message);
   chart.reset();
   if (config) renderControls(config, nClasses);
-  heatmap.drawPoints(view.show_test);
+  drawPoints();
+}
+
+// Your own points are all drawn (test ones ringed in dark, as TFP's "show test data"): a click
+// that lands in the test split must still show its point.
+function drawPoints() {
+  heatmap.drawPoints(view.show_test || config?.dataset === "custom");
 }
 
 function setPlaying(value) {
@@ -206,6 +227,7 @@ function redraw() {
   network.layout(config, nOut);
   network.update(lastFrame, view.discretize);
   heatmap.paint(lastFrame.hover ?? lastFrame.heatmap, view.discretize);
-  heatmap.drawPoints(view.show_test);
+  drawPoints();
   renderMetrics(lastFrame);
+  renderLegend(!lastFrame.hover && lastFrame.heatmap.kind === "classes", nClasses, classColor);
 }

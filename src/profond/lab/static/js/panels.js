@@ -12,6 +12,14 @@ function fmt(value, nan = false) {
   return value.toFixed(3);
 }
 
+// Multiclass maps are painted in the class colours: the legend says which is which.
+export function renderLegend(multiclass, nClasses, color) {
+  $("class-legend").closest(".legend").classList.toggle("multiclass", multiclass);
+  $("class-legend").innerHTML = multiclass ? Array.from({ length: nClasses }, (_, k) =>
+    `<i><b style="background:rgb(${color(k).join(",")})"></b>${t("class")} ${k}</i>`).join("")
+    : "";
+}
+
 export function renderMetrics(frame) {
   const nan = frame.nan ?? [];
   $("epoch").textContent = String(frame.epoch).padStart(6, "0").replace(/(\d{3})$/, ",$1");
@@ -78,7 +86,7 @@ export function applyHidden() {
 const CTL_LABELS = { timeline: "ctlTimeline", "learning-rate": "learningRate",
   activation: "activation", regularization: "regularization", "reg-rate": "regRate",
   problem: "problem", optimizer: "optimizer", output: "outputLayer", dropout: "dropout",
-  init: "init", "max-epochs": "maxEpochs", dataset: "data", "n-classes": "classes",
+  init: "init", speed: "speed", "max-epochs": "maxEpochs", dataset: "data", "n-classes": "classes",
   "train-ratio": "ratio", noise: "noise", "batch-size": "batchSize", regenerate: "regenerate",
   "custom-data": "ds_custom", layers: "hiddenLayers", "show-test": "showTest",
   discretize: "discretize", confusion: "confusion", export: "exportModel" };

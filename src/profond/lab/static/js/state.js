@@ -5,7 +5,7 @@ export const CONFIG_KEYS = {
   problem: "str", dataset: "str", n_classes: "int", noise: "int", train_ratio: "int",
   batch_size: "int", seed: "int", features: "list", hidden: "ints", activation: "str",
   regularization: "str", reg_rate: "num", lr: "num", output: "str", optimizer: "str",
-  dropout: "num", init: "str", max_epochs: "int",
+  dropout: "num", init: "str", max_epochs: "int", speed: "str",
 };
 const VIEW_KEYS = { show_test: "bool", discretize: "bool", lang: "str", hide: "list" };
 

@@ -8,12 +8,25 @@ const PRESETS = {
   or: (a, b) => a | b, and: (a, b) => a & b, xor: (a, b) => a ^ b,
 };
 const LO = -0.5, HI = 1.5, SIZE = 320;
-const state = { preset: "or", points: [], result: null, cursor: 0, timer: null };
+// pending: the steps asked for while the server was still computing the run (a click on "to
+// the end" right after choosing a preset), replayed when the run arrives; waiting: requests sent
+// and not answered yet (the socket answers in order: only the last answer is the current run)
+const state = { preset: "or", points: [], result: null, cursor: 0, timer: null, pending: 0,
+  waiting: 0 };
+
+function answered() {
+  state.waiting = Math.max(0, state.waiting - 1);
+}
 
 function received(message) {
+  answered();
+  if (state.waiting) return;  // a run for settings changed since
   state.result = message;
   state.cursor = 0;
-  render();
+  const pending = state.pending;
+  state.pending = 0;
+  if (pending) step(pending);
+  else render();
 }
 
 function usePreset(name) {
@@ -27,12 +40,14 @@ function usePreset(name) {
 function request() {
   stop();
   state.result = null;
+  state.pending = 0;
   render();
   if (!state.points.length) return;
   const mode = $("mode").value;
   const message = { type: mode, points: state.points, lr: Number($("lr").value),
     max_epochs: Number($("max_epochs").value) };
   if (mode === "perceptron") message.w = ["w0", "w1", "w2"].map((id) => Number($(id).value));
+  state.waiting += 1;
   send(message);
 }
 
@@ -43,6 +58,10 @@ function total() {
 }
 
 function step(n = 1) {
+  if (!state.result) {
+    state.pending += n;
+    return;
+  }
   state.cursor = Math.min(total(), state.cursor + n);
   render();
   if (state.cursor >= total()) stop();
@@ -212,5 +231,5 @@ document.addEventListener("keydown", (event) => {
   const keys = { n: () => step(), a: () => step(Infinity), r: () => $("reset").click(), p: play };
   keys[event.key]?.();
 });
-const send = startPage({ perceptron: received, delta: received }, render);
+const send = startPage({ perceptron: received, delta: received, error: answered }, render);
 usePreset("or");
