@@ -1,12 +1,15 @@
-"""Generate the reference pages at build time (run by mkdocs-gen-files, see mkdocs.yml).
+"""The pages generated at build time (added to the site by docs/hooks.py, see `pages`).
 
 - `reference/cli.md`: every command and sub-command of the typer app, with arguments and options;
 - `reference/api/<module>.md`: one page per public module of profond (docstrings, read statically
   by griffe through mkdocstrings: nothing here imports torch);
-- `reference/experiments.md`: every registered experiment, one `## name` heading each.
+- `reference/experiments.md`: every registered experiment, one `## name` heading each, with the
+  figure of its quick run where docs/assets/experiments/ has one;
+- `notebooks/<name>.md`: each course notebook as a page (its cells as written, not executed).
 """
 
 import ast
+import json
 import re
 from pathlib import Path
 
@@ -16,12 +19,16 @@ from profond.cli import app
 from profond.experiments.registry import EXPERIMENTS
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-RESULTS = Path(__file__).resolve().parent / "results.md"
+DOCS = Path(__file__).resolve().parent
+RESULTS = DOCS / "results.md"
+FIGURES = DOCS / "assets" / "experiments"
+NOTEBOOKS = DOCS.parent / "notebooks"
 # The CLI modules are documented by reference/cli.md (their docstrings are the commands' help).
 NOT_API = ("profond.cli",)
 CLI_PAGE, EXPERIMENTS_PAGE = "reference/cli.md", "reference/experiments.md"
 API_DIR = "reference/api/"
-GENERATED = (CLI_PAGE, EXPERIMENTS_PAGE, API_DIR)
+NOTEBOOKS_DIR = "notebooks/"
+GENERATED = (CLI_PAGE, EXPERIMENTS_PAGE, API_DIR, NOTEBOOKS_DIR)
 
 
 def public_modules() -> list[str]:
@@ -165,6 +172,9 @@ def experiments_page() -> str:
             lines += [doc, ""]
         link = f" Measured: [results](../results.md#{name})." if name in measured else ""
         lines += [f"Code: [`{module}`][{module}].{link}", ""]
+        if (FIGURES / f"{name}.png").is_file():
+            lines += [f"![{name}: the figure of its quick run](../assets/experiments/{name}.png)",
+                      "", f"*The figure of `profond experiment run {name} --quick --seed 0`.*", ""]
     return "\n".join(lines) + "\n"
 
 
@@ -174,21 +184,59 @@ def measured_experiments() -> set[str]:
     return set(re.findall(r"^#+ ([\w-]+)\s*$", text, flags=re.M)) & set(EXPERIMENTS)
 
 
-def main() -> None:
-    import mkdocs_gen_files  # only at build time: tests import this file without mkdocs
+def notebook_page(path: Path) -> str:
+    """A notebook as a page: markdown cells as written, code cells fenced; not executed.
 
-    with mkdocs_gen_files.open(CLI_PAGE, "w") as out:
-        out.write(cli_page())
-    with mkdocs_gen_files.open(EXPERIMENTS_PAGE, "w") as out:
-        out.write(experiments_page())
+    Exercises stay visible: they are the notebook's own `Exercice` headings and code cells.
+    """
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    lines = [f'!!! info "{path.name}"', "    Le notebook tel qu'il est écrit, sans ses sorties : "
+             f"[téléchargez-le]({path.name}) et ouvrez-le avec Jupyter pour l'exécuter "
+             "(The notebook as written, without outputs: download it and run it in Jupyter.)", ""]
+    for cell in cells:
+        source = "".join(cell["source"]).strip("\n")
+        if cell["cell_type"] == "markdown":
+            lines += [source, ""]
+        elif cell["cell_type"] == "code" and source:
+            fence = "`" * max(3, _longest_backtick_run(source) + 1)
+            lines += [f"{fence}python", source, fence, ""]
+    return "\n".join(lines)
+
+
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
+
+
+def notebooks() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+def notebooks_index() -> str:
+    lines = ["# Notebooks", "",
+             "Les TP du cours, en français, rendus tels qu'ils sont écrits (sans exécution) ;",
+             "chaque page permet de télécharger le notebook.",
+             "The course's notebooks, in French, as written.",
+             "", "| Notebook | Titre |", "| --- | --- |"]
+    for path in notebooks():
+        title = _notebook_title(path)
+        lines.append(f"| [{path.stem}]({path.stem}.md) | {_cell(title)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _notebook_title(path: Path) -> str:
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        found = re.search(r"^# (.+)$", "".join(cell["source"]), flags=re.M)
+        if cell["cell_type"] == "markdown" and found:
+            return found.group(1).strip()
+    return path.stem
+
+
+def pages() -> dict[str, str]:
+    """Every generated page, by its path in the site's sources."""
     modules = public_modules()
-    with mkdocs_gen_files.open(f"{API_DIR}index.md", "w") as out:
-        out.write(api_index(modules))
-    for module in modules:
-        with mkdocs_gen_files.open(f"{API_DIR}{module}.md", "w") as out:
-            out.write(api_page(module))
-
-
-# mkdocs-gen-files runs this file with runpy.run_path; tests import it as a module.
-if __name__ in ("__main__", "<run_path>"):
-    main()
+    out = {CLI_PAGE: cli_page(), EXPERIMENTS_PAGE: experiments_page(),
+           f"{API_DIR}index.md": api_index(modules)}
+    out |= {f"{API_DIR}{module}.md": api_page(module) for module in modules}
+    out[f"{NOTEBOOKS_DIR}index.md"] = notebooks_index()
+    out |= {f"{NOTEBOOKS_DIR}{path.stem}.md": notebook_page(path) for path in notebooks()}
+    return out

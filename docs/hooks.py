@@ -1,16 +1,25 @@
-"""mkdocs hook: expand the folder entries of `nav` (those ending in "/") from the pages that exist.
+"""mkdocs hooks: add the generated pages, expand the folder entries of `nav`, tidy reference pages.
 
+The pages of docs/gen_pages.py (reference, notebooks) and the notebooks themselves (to download)
+join the site after the i18n plugin has chosen each language's files (it only knows files on
+disk), with its language prefix (`fr/`), so each language's site has them.
+
+Folder entries of `nav` (those ending in "/") are expanded from the pages that exist.
 A folder lists its index (index.md or README.md) first, then the pages its index links to, in the
 order of the links, then the others by name; `reference/api/` is grouped by subpackage. A fixed
 page that does not exist (yet) is left out with an info line; tests/test_docs_links.py checks that
 every nav target exists, so a missing page still fails CI.
 """
 
+import importlib.util
 import logging
 import posixpath
 import re
+from functools import cache
+from pathlib import Path
 
 from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
 
 log = logging.getLogger("mkdocs.hooks.nav")
 INDEXES = ("index.md", "README.md")
@@ -18,11 +27,48 @@ LINK = re.compile(r"\]\(([^)#\s]+\.md)")
 API = "reference/api/"
 
 
-@event_priority(-100)  # after gen-files has added the generated pages
+@cache
+def _generator():
+    path = Path(__file__).with_name("gen_pages.py")
+    spec = importlib.util.spec_from_file_location("gen_pages", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@cache
+def _generated_pages() -> dict[str, str]:
+    return _generator().pages()
+
+
+@event_priority(-110)  # after the i18n plugin (-100) has picked this language's files
 def on_files(files, config):
-    pages = {f.src_uri: f for f in files.documentation_pages()}
+    prefix = _language_prefix(config)
+    for src_uri, content in _generated_pages().items():
+        files.append(_prefixed(File.generated(config, src_uri, content=content), prefix))
+    for path in _generator().notebooks():
+        generated = File.generated(config, f"notebooks/{path.name}", abs_src_path=str(path))
+        files.append(_prefixed(generated, prefix))
+    pages = {_source(f): f for f in files.documentation_pages()}
     config["nav"] = _expand(config["nav"], pages)
     return files
+
+
+def _language_prefix(config) -> str:
+    i18n = config.plugins.get("i18n")
+    if i18n is None or i18n.current_language == i18n.default_language:
+        return ""
+    return f"{i18n.current_language}/"
+
+
+def _prefixed(file, prefix):
+    file.dest_uri = prefix + file.dest_uri
+    return file
+
+
+def _source(file) -> str:
+    """The page's path without its language suffix (`index.fr.md` is `index.md` in French)."""
+    return getattr(file, "norm_src_uri", None) or file.src_uri
 
 
 def _expand(items, pages):
