@@ -21,10 +21,11 @@ import numpy as np
 from profond.train.config import TrainConfig
 from profond.train.recipes import recipe_for
 
-# Below this many floating-point operations per optimizer step (forward and backward, measured by
-# torch's FlopCounterMode), a second thread costs more in synchronisation than it saves
-# (bench/threads_by_size.py).
-ONE_THREAD_FLOPS = 2e8
+# Below this many floating-point operations per optimizer step (forward and backward, counted by
+# torch's FlopCounterMode), a second thread costs more in synchronisation than it saves; on a
+# busy machine every size loses (bench/threads_by_size.py: at load 12 on 2 cores, two threads
+# took 25x longer on the MNIST-1D CNN and 1.65x on an 8-GFLOP MLP step).
+ONE_THREAD_FLOPS = 1e9
 
 
 class RunInterrupted(KeyboardInterrupt):
@@ -223,11 +224,17 @@ def write_run(run, learner, history, final: dict, test: tuple, classes) -> dict:
     return written
 
 
-def prepare(config: TrainConfig):
+def prepare(config: TrainConfig, splits: dict | None = None):
     """(the resolved config, its learner, splits, dataset): everything `fit` and `train` need,
-    torch's threads set (a config left at threads=None records the number chosen)."""
+    torch's threads set (a config left at threads=None records the number chosen). `splits`
+    ({"train", "val"?, "test"?}: (X, y)) replaces the standardised ones `load_splits` makes."""
+    from profond.data import load
+
     config = resolve(config)
-    splits, dataset = load_splits(config.data, config.val_fraction, config.seed)
+    if splits is None:
+        splits, dataset = load_splits(config.data, config.val_fraction, config.seed)
+    else:
+        dataset = load(config.data)
     learner = build_learner(config, dataset.input_shape or (splits["train"][0].shape[1],),
                             n_outputs(dataset, splits), dataset.task)
     if config.threads is None:  # 0: torch's default; the scratch engine's NumPy is left alone
@@ -237,12 +244,12 @@ def prepare(config: TrainConfig):
     return config, learner, splits, dataset
 
 
-def fit(config: TrainConfig, callbacks=()):
-    """Train `config` without recording a run (what experiments do); returns
-    (resolved config, learner, history, splits)."""
+def fit(config: TrainConfig, callbacks=(), splits: dict | None = None):
+    """Train `config` without recording a run (what experiments and the lab do), on `splits`
+    when given (see `prepare`); returns (resolved config, learner, history, splits)."""
     from profond.train.trainer import Trainer
 
-    config, learner, splits, _ = prepare(config)
+    config, learner, splits, _ = prepare(config, splits)
     trainer = Trainer(config.epochs, config.batch_size, seed=config.seed,
                       eval_train=config.eval_train,
                       callbacks=[*callbacks_for(config), *callbacks])

@@ -85,10 +85,8 @@ def train(epochs: int, report, seed: int = 0, data: str = "digits",
     split); `report` gets one progress dict per epoch. Saves the weights; returns the status.
     Setting `stop` ends the run within one batch with `Cancelled`, the cache left as it was."""
     from profond.data import load
-    from profond.scratch.learner import ScratchLearner
-    from profond.scratch.nn.losses import CrossEntropyLoss
-    from profond.scratch.optim import Adam
-    from profond.train.trainer import Trainer
+    from profond.train.config import TrainConfig
+    from profond.train.recipe import fit
 
     check_int("epochs", epochs, minimum=1)
     data = check_choice("data", data, SIZES)
@@ -96,12 +94,13 @@ def train(epochs: int, report, seed: int = 0, data: str = "digits",
         raise ValueError(f"data: expected a dataset in the cache; {data} is not downloaded yet "
                          f"(run `profond data show {data}` once online)")
     dataset = load(data)
-    net = _new_model(data)
-    learner = ScratchLearner(net, CrossEntropyLoss(), Adam(net.parameters(), lr=3e-3))
-    # the train split's own accuracy is not shown: skipping it halves an MNIST epoch
-    history = Trainer(max_epochs=epochs, batch_size=32, seed=seed, eval_train=False,
-                      callbacks=[_Progress(report, data, stop)]).fit(
-        learner, (dataset.X_train, dataset.y_train), (dataset.X_test, dataset.y_test))
+    # raw pixels, as the drawing pad gives them (no standardisation); the train split's own
+    # accuracy is not shown: skipping it halves an MNIST epoch
+    config = TrainConfig(MODEL, data, "scratch", optimizer="adam", lr=3e-3, batch_size=32,
+                         epochs=epochs, seed=seed, eval_train=False, schedule="constant")
+    raw = {"train": (dataset.X_train, dataset.y_train), "val": (dataset.X_test, dataset.y_test)}
+    _, learner, history, _ = fit(config, [_Progress(report, data, stop)], splits=raw)
+    net = learner.model
     net.eval()
     weights, config = _files(data)
     save_weights(weights, net.state_dict(), {"model": MODEL, "data": data})
