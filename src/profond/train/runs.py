@@ -188,20 +188,22 @@ def new_run_id(*parts) -> str:
 class RunRecorder(Callback):
     """Trainer callback: each epoch, log the metrics and checkpoint (learner, torch RNG, epoch).
 
+    With `energy=True` it also measures the training's kWh and CO2e (CodeCarbon, the carbon
+    extra) into `run.energy`; off by default, as the meter's sampling thread slows short runs.
+
     Ctrl-C sets a flag that stops the run at the next batch boundary, so the interrupted state is
     consistent; `guard` then writes the weights, marks the run "interrupted" and exits cleanly.
     A resumed run restarts from the last epoch checkpoint, which an uninterrupted run also passed.
     """
 
-    def __init__(self, run: Run):
+    def __init__(self, run: Run, energy: bool = False):
         from profond.train.energy import emissions_meters
 
         self.run = run
         self.interrupted = False
         self._previous_handler = None
         self.writer = None
-        # every run in the store records its energy and CO2e when the carbon extra is installed
-        self.meters = emissions_meters()
+        self.meters = emissions_meters() if energy else []
 
     def on_train_begin(self) -> None:
         for meter in self.meters:
