@@ -83,15 +83,17 @@ def plot(run_ids: Annotated[list[str],
 
 
 def _plot_curves(curves: dict, metric: str, path: Path) -> Path:
-    from profond.plotting import pyplot, save_png
+    from profond.plotting import integer_ticks, pyplot, save_png
 
     plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(6, 3.8))
     for run_id, (epochs, values) in curves.items():
         ax.plot(epochs, values, marker=".", label=run_id)
+    ax.set_title(f"{metric} per epoch")
     ax.set_xlabel("epoch")
     ax.set_ylabel(metric)
+    integer_ticks(ax)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
     fig.tight_layout()

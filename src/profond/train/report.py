@@ -61,7 +61,8 @@ def write_outputs(folder: str | Path, history: History, final: dict, y_true: np.
     """learning_curves.png, metrics.csv, confusion_matrix.png (classification) and final.json in
     `folder`."""
     folder = Path(folder)
-    written = {"learning_curves": history.plot(folder / "learning_curves.png"),
+    history.plot(folder / "learning_curves.png")
+    written = {"learning_curves": folder / "learning_curves.png",
                "metrics_csv": write_metrics_csv(folder / "metrics.csv", history)}
     if y_pred is not None and classes:
         matrix = confusion_matrix(y_true, y_pred, len(classes))
