@@ -101,7 +101,8 @@ def test_bad_arguments_name_what_was_expected():
                        match=r"init_weights: expected 3 values \(w0, w1, \.\.\., w2\); got 2"):
         Perceptron(init_weights=[0, 1]).fit(INPUTS, OR)
     with pytest.raises(ValueError,
-                       match=r"y: expected binary targets in \{0, 1\}; got values \[0, 1, 2\]"):
+                       match=r"y: expected two classes \(such as 0 and 1, or -1 and 1\); got 3: "
+                             r"\[0, 1, 2\]"):
         Perceptron().fit(INPUTS[:3], [0, 1, 2])
     with pytest.raises(ValueError, match="lr: expected a number > 0; got -1"):
         Perceptron(lr=-1).fit(INPUTS, OR)
@@ -133,17 +134,24 @@ def test_mcculloch_pitts_checks_the_weights_against_the_inputs():
         McCullochPitts([1, 1, 1], 1).fit(INPUTS)
 
 
-def _perceptron_expected_failures(estimator):
-    # The slides' targets are t in {0, 1}; these checks train on labels such as [1, 2] or strings.
-    reason = "targets must be 0 or 1 (deck 003's t)"
-    return {name: reason for name in (
-        "check_estimators_dtypes", "check_classifier_data_not_an_array",
-        "check_classifiers_classes", "check_fit2d_1feature",
-        "check_classifier_not_supporting_multiclass")}
+@pytest.mark.parametrize("labels", [(-1, 1), ("non", "oui"), (2, 7)])
+def test_any_two_labels_train_as_the_slides_t_in_0_1(labels):
+    # sklearn's classifiers take any two labels; inside, the larger one is the slide's t = 1
+    low, high = labels
+    y = np.where(OR == 1, high, low)
+    model = Perceptron(init_weights=[0, 1, 0]).fit(INPUTS, y)
+    reference = Perceptron(init_weights=[0, 1, 0]).fit(INPUTS, OR)
+    assert model.classes_.tolist() == [low, high]
+    assert model.predict(INPUTS).tolist() == y.tolist()
+    assert [s.t for s in model.trace_] == [s.t for s in reference.trace_]  # t stays 0 or 1
+    np.testing.assert_array_equal(np.r_[model.intercept_, model.coef_],
+                                  np.r_[reference.intercept_, reference.coef_])
+    neuron = McCullochPitts([1, 1], 0.5).fit(INPUTS, y)
+    assert neuron.predict(INPUTS).tolist() == y.tolist()
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@parametrize_with_checks([Perceptron(max_epochs=20)],
-                         expected_failed_checks=_perceptron_expected_failures)
+@parametrize_with_checks([Perceptron(max_epochs=20)])
 def test_sklearn_estimator_checks(estimator, check):
+    # labels such as [1, 2] or strings, as every scikit-learn classifier takes them
     check(estimator)

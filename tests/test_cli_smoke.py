@@ -42,3 +42,12 @@ def test_experiment_list_names_both_first_experiments():
     result = CliRunner().invoke(app, ["experiment", "list"])
     assert result.exit_code == 0, result.output
     assert "perceptron-or" in result.output and "nearest-mean-example" in result.output
+
+
+def test_version_is_the_installed_distributions():
+    from importlib.metadata import version
+
+    done = subprocess.run([sys.executable, "-m", "profond", "--version"], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"profond {version('profond')}\n"

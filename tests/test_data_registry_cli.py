@@ -88,7 +88,8 @@ def test_cli_data_show_defaults_to_name_png_here(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["nope"], "name: expected one of circle, "),
+    (["nope"], "name: expected one of 'circle', "),
+    (["spirale"], "got 'spirale' (did you mean 'spiral'?)"),
     (["digits", "--noise", "0.1"], "--noise: 'digits' does not take it"),
     (["circle", "--noise", "0.9"], "noise: expected a number in [0.0, 0.5]; got 0.9"),
 ])

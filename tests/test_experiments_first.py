@@ -55,3 +55,4 @@ def test_unknown_experiment_is_a_clean_error(tmp_path):
     result = runner.invoke(app, ["experiment", "run", "perceptron-xor", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "experiment: expected one of" in result.output and "'perceptron-xor'" in result.output
+    assert "(did you mean 'perceptron-or'?)" in result.output

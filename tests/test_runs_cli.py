@@ -66,7 +66,7 @@ def test_plot_writes_a_png_and_errors_are_one_line(store, tmp_path):
     assert re.fullmatch(r"error: --metric: expected one of epoch, loss, val_acc; got 'f1'",
                         bad.stderr.strip())
     missing = runner.invoke(app, ["runs", "show", "zzz"])
-    assert missing.exit_code == 2 and "got 'zzz'" in missing.stderr
+    assert missing.exit_code == 1 and "got 'zzz'" in missing.stderr  # a runtime failure
 
 
 def test_train_records_a_finished_run_that_cannot_be_resumed(store):
@@ -84,9 +84,10 @@ def test_train_records_a_finished_run_that_cannot_be_resumed(store):
     assert f"--resume: expected an unfinished run; '{run_id}' is finished" in again.stderr
 
 
-def test_every_stored_run_records_energy_and_runs_show_prints_it(store):
+def test_energy_recorded_with_energy_and_runs_show_prints_it(store):
     pytest.importorskip("codecarbon")
-    result = runner.invoke(app, ["train", "logistic", "--data", "iris", "--epochs", "1", "--json"])
+    result = runner.invoke(app, ["train", "logistic", "--data", "iris", "--epochs", "1", "--json",
+                                 "--energy"])
     assert result.exit_code == 0, result.output
     run_id = _last_json(result.stdout)["run_id"]
     final = store.get(run_id)["final"]

@@ -85,19 +85,32 @@ def test_errors_name_what_was_expected(tmp_path):
         run.finish("done")
 
 
-def test_tensorboard_events_are_written_when_tensorboard_is_installed(tmp_path):
+def test_tensorboard_events_hold_the_scalars_and_the_hyper_parameters(tmp_path):
+    # the tensorboard extra is part of `all`, which CI installs: this runs there
     pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    from tensorboard.plugins.hparams import plugin_data_pb2
+
     from profond.train.runs import RunRecorder
     from profond.train.torch_learner import TorchLearner
     from profond.train.trainer import Trainer
 
     torch = pytest.importorskip("torch")
-    run = RunStore(tmp_path).create({"model": "logistic"})
+    run = RunStore(tmp_path).create({"model": "logistic", "lr": 0.1, "hidden": [3, 2]})
     model = torch.nn.Linear(3, 2)
     learner = TorchLearner(model, None, torch.optim.SGD(model.parameters(), lr=0.1), "cpu")
     X = np.random.default_rng(0).standard_normal((20, 3)).astype(np.float32)
-    Trainer(2, 10, callbacks=[RunRecorder(run)]).fit(learner, (X, (X[:, 0] > 0).astype(int)))
-    assert list((run.folder / "tensorboard").glob("events.out.tfevents.*"))
+    history = Trainer(2, 10, callbacks=[RunRecorder(run)]).fit(
+        learner, (X, (X[:, 0] > 0).astype(int)))
+    events = EventAccumulator(str(run.folder / "tensorboard"))
+    events.Reload()
+    assert [e.value for e in events.Scalars("loss")] == pytest.approx(history.loss)
+    start = plugin_data_pb2.HParamsPluginData.FromString(
+        events.PluginTagToContent("hparams")["_hparams_/session_start_info"]).session_start_info
+    assert start.hparams["model"].string_value == "logistic"
+    assert start.hparams["lr"].number_value == 0.1
+    assert start.hparams["hidden"].string_value == "[3, 2]"
+    assert events.Scalars("hparam/loss")[-1].value == pytest.approx(history.loss[-1])
 
 
 def test_checkpoints_keep_every_gpu_generator_and_resume_restores_them(tmp_path, monkeypatch):

@@ -1,6 +1,8 @@
-"""The French-names corpus (faker fr_FR), its character vocabulary, name-level split, entropy."""
+"""The shipped French-names corpus, its character vocabulary, name-level split, entropy."""
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -20,7 +22,7 @@ from profond.data.text import (
 NAMES = french_names()
 
 
-def test_corpus_is_real_french_names_read_from_faker():
+def test_corpus_is_real_french_names_shipped_with_profond():
     # hundreds of names, each listed once; familiar first and last names are among them
     assert len(NAMES) > 500 and len(set(NAMES)) == len(NAMES)
     assert {"Martin", "Bernard", "Dubois", "Adrien", "Alexandre"} <= set(NAMES)
@@ -29,14 +31,25 @@ def test_corpus_is_real_french_names_read_from_faker():
     assert any("é" in n for n in NAMES)
 
 
-def test_corpus_is_the_union_of_the_provider_lists_in_order():
-    from faker.providers.person.fr_FR import Provider
+def test_corpus_is_the_union_of_fakers_provider_lists_in_order():
+    # the shipped file against its source, where faker is installed (it is no dependency)
+    person = pytest.importorskip("faker.providers.person.fr_FR")
+    Provider = person.Provider
 
     expected = []
     for name in (*Provider.first_names_male, *Provider.first_names_female, *Provider.last_names):
         if name not in expected:
             expected.append(name)
     assert NAMES == expected
+
+
+def test_corpus_needs_no_faker():
+    # faker (25 MB) is no dependency: the names come from the file profond ships
+    code = ("import sys; sys.modules['faker'] = None\n"
+            "from profond.data.text import french_names; print(len(french_names()))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == len(NAMES)
 
 
 def test_unigram_entropy_by_hand():

@@ -1,5 +1,6 @@
 """History and run reports: the figures are real PNGs, the confusion matrix is sklearn's."""
 
+import csv
 import json
 
 import matplotlib.image
@@ -34,7 +35,8 @@ def test_history_lists_and_to_dict():
 
 
 def test_history_plot_writes_a_png_image(tmp_path):
-    path = _history().plot(tmp_path / "sub" / "curves.png")
+    path = tmp_path / "sub" / "curves.png"
+    _history().plot(path)
     assert path.read_bytes()[:8] == PNG
     height, width, _ = matplotlib.image.imread(path).shape
     assert width > height > 100  # two panels side by side
@@ -43,6 +45,55 @@ def test_history_plot_writes_a_png_image(tmp_path):
 
 
 @pytest.mark.filterwarnings("ignore:A single label was found")
+def test_history_plot_returns_its_figure_with_whole_epochs_title_and_given_labels():
+    french = {"epoch": "époque", "loss": "perte", "acc": "exactitude", "train": "entraînement"}
+    fig = _history().plot(title="MLP sur digits", labels=french)
+    loss, acc = fig.axes
+    assert fig.get_suptitle() == "MLP sur digits"
+    assert (loss.get_xlabel(), loss.get_ylabel(), acc.get_ylabel()) == ("époque", "perte",
+                                                                       "exactitude")
+    assert [t.get_text() for t in loss.get_legend().get_texts()] == ["entraînement", "validation"]
+    fig.canvas.draw()
+    ticks = [t for t in loss.get_xticks() if 1 <= t <= 5]
+    assert ticks and all(float(t).is_integer() for t in ticks)  # no epoch 2.5
+
+
+def test_live_curves_shows_one_figure_and_redraws_it_each_epoch():
+    from profond.train.history import LiveCurves
+    from profond.train.trainer import Trainer
+
+    class Handle:
+        updates = []
+
+        def update(self, figure):
+            self.updates.append(figure)
+
+    shown = []
+
+    def display(figure, display_id):
+        shown.append((figure, display_id))
+        return Handle()
+
+    class Learner:
+        lr = 0.1
+
+        def prepare(self, X, y):
+            return X, y
+
+        def train_batch(self, data, idx):
+            return 1.0
+
+        def evaluate(self, data):
+            return {"loss": 0.5, "acc": 0.75}
+
+    live = LiveCurves(title="t", display=display)
+    Trainer(3, 4).fit(Learner(), (np.zeros((8, 1)), np.zeros(8)))  # no callback: nothing shown
+    Trainer(3, 4, callbacks=[live]).fit(Learner(), (np.zeros((8, 1)), np.zeros(8)))
+    assert len(shown) == 1 and shown[0][1] is True and len(Handle.updates) == 2
+    last = Handle.updates[-1]
+    assert last.get_suptitle() == "t" and list(last.axes[0].lines[0].get_xdata()) == [1, 2, 3]
+
+
 @settings(max_examples=30, deadline=None)
 @given(k=st.integers(1, 6), data=st.data())
 def test_confusion_matrix_equals_sklearn(k, data):
@@ -62,3 +113,16 @@ def test_write_outputs_writes_curves_matrix_and_final_json(tmp_path):
     assert json.loads(written["final"].read_text()) == {"test_acc": 0.75}
     regression = write_outputs(tmp_path / "reg", _history(), {}, np.zeros(3), None, [])
     assert "confusion_matrix" not in regression
+
+
+def test_metrics_csv_has_one_row_per_epoch_that_csv_readers_read_back(tmp_path):
+    history = _history()
+    history.append({"epoch": 6, "lr": 0.05, "loss": 0.1})  # an epoch without accuracies
+    write_outputs(tmp_path, history, {}, np.zeros(3), None, [])
+    with open(tmp_path / "metrics.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["epoch", "lr", "loss", "acc", "val_loss", "val_acc"]
+    assert [int(r["epoch"]) for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert [float(r["loss"]) for r in rows] == history.loss  # every digit kept
+    assert [float(r["val_acc"]) for r in rows[:5]] == history.val_acc
+    assert rows[5]["acc"] == rows[5]["val_loss"] == ""

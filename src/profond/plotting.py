@@ -23,6 +23,13 @@ def pyplot():
     return plt
 
 
+def integer_ticks(ax, axis: str = "x") -> None:
+    """Only whole numbers on `axis` (epochs, steps): never "2.5" between epochs 2 and 3."""
+    from matplotlib.ticker import MaxNLocator
+
+    getattr(ax, f"{axis}axis").set_major_locator(MaxNLocator(integer=True))
+
+
 def save_png(fig, path: str | Path, dpi: int = 100) -> Path:
     """Write `fig` to `path` as a PNG atomically (no half-written file), close it, return path."""
     from profond.io import atomic_write

@@ -1,4 +1,4 @@
-"""What the slides' linear neurons share: the x0 = 1 input and binary {0, 1} targets."""
+"""What the slides' linear neurons share: the x0 = 1 input and binary targets, t in {0, 1}."""
 
 import numpy as np
 from sklearn.utils.multiclass import check_classification_targets
@@ -9,11 +9,18 @@ def with_bias(X: np.ndarray) -> np.ndarray:
     return np.hstack([np.ones((X.shape[0], 1), dtype=X.dtype), X])
 
 
-def check_binary_targets(y: np.ndarray) -> np.ndarray:
-    """The slides' neurons output 0 or 1, so the targets t must be 0 or 1 too."""
+def binary_targets(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(classes_, t): any two labels, as scikit-learn's classifiers take them ({-1, 1}, strings),
+    sorted, and the slides' t in {0, 1} (t = 1 for classes_[1]). Targets in {0, 1} keep
+    classes_ = [0, 1] even when one value is absent (a truth table that is all 1)."""
     check_classification_targets(y)
-    values = np.unique(y)
-    if not np.isin(values, (0, 1)).all():
-        shown = values[:5].tolist()
-        raise ValueError(f"y: expected binary targets in {{0, 1}}; got values {shown}")
-    return np.asarray(y, dtype=np.int64)
+    classes, t = np.unique(y, return_inverse=True)
+    if classes.dtype.kind in "iub" and np.isin(classes, (0, 1)).all():
+        return np.array([0, 1]), np.asarray(y, dtype=np.int64).ravel()
+    if len(classes) != 2:
+        shown = classes[:5].tolist()
+        # the last sentence is the one scikit-learn's checks look for
+        raise ValueError(f"y: expected two classes (such as 0 and 1, or -1 and 1); got "
+                         f"{len(classes)}: {shown}{' ...' if len(classes) > 5 else ''}. Only "
+                         "binary classification is supported.")
+    return classes, t.astype(np.int64).ravel()

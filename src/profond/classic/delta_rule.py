@@ -18,12 +18,15 @@ class DeltaRule(RegressorMixin, BaseEstimator):
     X (N, n), t (N,); w = (w0, ..., wn) is `intercept_` then `coef_` (n,), starting at 0.
     mode="online" updates after each example (order shuffled every epoch with `random_state`);
     mode="batch" applies the sum of the N updates once per epoch (eta must then be < 2 / lambda_max
-    of X^T X). `loss_curve_` holds E over the training set after each epoch; training stops when an
+    of X^T X, a bound that shrinks as examples are added). lr="auto" (the default) takes a step
+    that is stable whatever the scale of X and the number of examples, in both modes:
+    1 / lambda_max of Xb^T Xb (x with x0 = 1); `lr_` is the step used.
+    `loss_curve_` holds E over the training set after each epoch; training stops when an
     epoch changes E by less than `tol`, and raises when E rises above its value at w = 0.
     torch: nn.Linear(n, 1) with 0.5 * MSELoss(reduction="sum") and SGD.
     """
 
-    def __init__(self, lr=0.01, max_epochs=100, mode="online", tol=1e-6, random_state=None):
+    def __init__(self, lr="auto", max_epochs=100, mode="online", tol=1e-6, random_state=None):
         self.lr = lr
         self.max_epochs = max_epochs
         self.mode = mode
@@ -31,12 +34,14 @@ class DeltaRule(RegressorMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y):
-        check_positive("lr", self.lr)
+        if self.lr != "auto":
+            check_positive("lr", self.lr)
         check_int("max_epochs", self.max_epochs, minimum=1)
         check_choice("mode", self.mode, ("online", "batch"))
         check_positive("tol", self.tol, allow_zero=True)
         X, t = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
         Xb = with_bias(X)
+        self.lr_ = self._stable_step(Xb) if self.lr == "auto" else self.lr
         w = np.zeros(Xb.shape[1])
         rng = check_random_state(self.random_state)
         E_start = self._loss(Xb, t, w)
@@ -52,7 +57,9 @@ class DeltaRule(RegressorMixin, BaseEstimator):
         self.intercept_, self.coef_ = w[0], w[1:].copy()
         if not self.converged_:
             warnings.warn(f"DeltaRule: E still changing by more than tol={self.tol} after "
-                          f"max_epochs={self.max_epochs} epochs", ConvergenceWarning, stacklevel=2)
+                          f"max_epochs={self.max_epochs} epochs: standardise X (features of "
+                          "different scales slow gradient descent) or raise max_epochs",
+                          ConvergenceWarning, stacklevel=2)
         return self
 
     def predict(self, X):
@@ -63,11 +70,17 @@ class DeltaRule(RegressorMixin, BaseEstimator):
     def _online_epoch(self, Xb, t, w, rng):
         with np.errstate(over="ignore", invalid="ignore"):
             for i in rng.permutation(len(Xb)):
-                w = w + self.lr * (t[i] - Xb[i] @ w) * Xb[i]
+                w = w + self.lr_ * (t[i] - Xb[i] @ w) * Xb[i]
         return w
 
     def _batch_step(self, Xb, t, w):
-        return w + self.lr * Xb.T @ (t - Xb @ w)
+        return w + self.lr_ * Xb.T @ (t - Xb @ w)
+
+    @staticmethod
+    def _stable_step(Xb) -> float:
+        """Half the largest stable batch step, 2 / lambda_max(Xb^T Xb). Online it is stable too,
+        and small: lambda_max >= ||x||^2 for every example, so no update overshoots."""
+        return 1.0 / float(np.linalg.eigvalsh(Xb.T @ Xb)[-1])
 
     @staticmethod
     def _loss(Xb, t, w) -> float:
@@ -81,6 +94,7 @@ class DeltaRule(RegressorMixin, BaseEstimator):
         if not E <= E_start:
             raise ValueError(f"lr: expected a step small enough for E to decrease; got {self.lr} "
                              f"(E = {E:.4g} after epoch {len(self.loss_curve_)}, "
-                             f"{E_start:.4g} at w = 0)")
+                             f"{E_start:.4g} at w = 0): use lr='auto', a smaller lr, or "
+                             "standardise X")
         self.converged_ = len(self.loss_curve_) > 1 and abs(self.loss_curve_[-2] - E) < self.tol
         return self.converged_

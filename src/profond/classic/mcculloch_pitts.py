@@ -4,14 +4,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from profond.classic._linear import check_binary_targets
+from profond.classic._linear import binary_targets
 
 
 class McCullochPitts(ClassifierMixin, BaseEstimator):
     """y = 1 if sum_i w_i x_i - theta > 0 else 0 (deck 003: strictly greater).
 
     X (N, n) -> y (N,) in {0, 1}; `weights` has n values, `threshold` is theta.
-    `fit` learns nothing: it checks X against the weights and records `classes_` = [0, 1].
+    `fit` learns nothing: it checks X against the weights and records `classes_`, [0, 1] or the
+    two labels of y (sorted: the neuron firing answers `classes_[1]`).
     No torch twin: torch.heaviside(x @ w - theta, 0) is the same function.
     """
 
@@ -22,11 +23,11 @@ class McCullochPitts(ClassifierMixin, BaseEstimator):
     def fit(self, X, y=None):
         if y is None:
             X = validate_data(self, X)
+            self.classes_ = np.array([0, 1])
         else:
             X, y = validate_data(self, X, y)
-            check_binary_targets(y)
+            self.classes_ = binary_targets(y)[0]
         self.coef_ = self._checked_weights(X.shape[1])
-        self.classes_ = np.array([0, 1])
         return self
 
     def decision_function(self, X):
@@ -36,7 +37,8 @@ class McCullochPitts(ClassifierMixin, BaseEstimator):
         return X @ self.coef_ - float(self.threshold)
 
     def predict(self, X):
-        return (self.decision_function(X) > 0).astype(np.int64)
+        fires = (self.decision_function(X) > 0).astype(np.int64)  # checks fitted first
+        return self.classes_[fires]
 
     def _checked_weights(self, n_features: int) -> np.ndarray:
         w = np.asarray(self.weights, dtype=np.float64).ravel()

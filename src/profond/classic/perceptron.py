@@ -10,7 +10,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from profond.checks import check_int, check_positive
-from profond.classic._linear import check_binary_targets, with_bias
+from profond.classic._linear import binary_targets, with_bias
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,9 @@ class PerceptronStep:
 class Perceptron(ClassifierMixin, BaseEstimator):
     """y = 1 if sum_{i=0}^n w_i x_i > 0 else 0 (x0 = 1); after each example Delta W = eta X (t - y).
 
-    X (N, n), t (N,) in {0, 1}; w = (w0, ..., wn) is `intercept_` then `coef_` (n,).
+    X (N, n), y (N,) with two labels (any, as scikit-learn takes them: {0, 1}, {-1, 1}, strings),
+    mapped to the slide's t in {0, 1} inside (t = 1 for `classes_[1]`, the larger);
+    w = (w0, ..., wn) is `intercept_` then `coef_` (n,). `predict` answers in `classes_`.
     Training stops after the first epoch without an update (`converged_`), or at `max_epochs`
     with a ConvergenceWarning. `trace_` holds one PerceptronStep per example seen.
     sklearn.linear_model.Perceptron is the same idea with t in {-1, 1}.
@@ -51,11 +53,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         check_positive("lr", self.lr)
         check_int("max_epochs", self.max_epochs, minimum=1)
         X, y = validate_data(self, X, y, dtype=np.float64)
-        t = check_binary_targets(y)
+        self.classes_, t = binary_targets(y)
         Xb = with_bias(X)
         w = self._initial_weights(Xb.shape[1])
         rng = check_random_state(self.random_state)
-        self.classes_ = np.array([0, 1])
         self.trace_ = []
         self.converged_ = False
         for epoch in range(1, self.max_epochs + 1):
@@ -84,7 +85,8 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         return X @ self.coef_ + self.intercept_
 
     def predict(self, X):
-        return (self.decision_function(X) > 0).astype(np.int64)
+        fires = (self.decision_function(X) > 0).astype(np.int64)  # checks fitted first
+        return self.classes_[fires]
 
     def _epoch(self, Xb, t, w, order, epoch):
         n_updates = 0

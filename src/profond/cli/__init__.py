@@ -15,6 +15,22 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from profond import __version__
+
+        print(f"profond {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")) -> None:
+    """The options before any command."""
+
+
 app.add_typer(data.app, name="data")
 app.add_typer(experiment.app, name="experiment")
 app.command("lab")(lab.lab)

@@ -5,41 +5,58 @@ import sys
 from collections.abc import Iterable, Sequence
 
 import typer
+from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)  # paths and wide tables whole: never wrapped nor cut
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def fail(message: str, code: int = 2) -> None:
     """Print a one-line error (no traceback) and exit with `code`."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    # escaped: a message may hold brackets rich would read as markup ('profond[carbon]')
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
 # identifiers people copy into the next command: never cut to "20261129-09…" on a narrow terminal
 WHOLE = ("id", "run_id")
+# a value this short (a number, a name, a status) is never wrapped nor cut; longer text folds
+SHORT = 24
 
 
 def rows_table(rows: Sequence[dict], title: str = "",
                columns: Iterable[str] | None = None) -> Table:
-    """A rich table from a list of dicts; floats are shown with 4 significant digits."""
+    """A rich table from a list of dicts; floats are shown with 4 significant digits.
+
+    Nothing is ever cut with "…": ids and short values keep their whole width (a table wider
+    than the terminal wraps at its edge), and only long text (paths, sentences) folds onto
+    more lines. Accuracies are percentages, as everywhere in tables (`percent`).
+    """
     columns = list(columns or (rows[0].keys() if rows else []))
-    table = Table(title=title or None, show_lines=False)
-    for col in columns:
-        numeric = bool(rows) and _is_number(rows[0].get(col))
-        whole = max(len(_fmt(row.get(col, ""))) for row in rows) if col in WHOLE and rows else None
-        table.add_column(str(col), justify="right" if numeric else "left", min_width=whole,
-                         no_wrap=whole is not None)
-    for row in rows:
-        table.add_row(*(_fmt(row.get(col, "")) for col in columns))
+    cells = [[_fmt(row.get(col, ""), col) for col in columns] for row in rows]
+    table = Table(title=title or None, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+    for i, col in enumerate(columns):
+        widest = max([len(str(col))] + [len(row[i]) for row in cells])
+        whole = col in WHOLE or widest <= SHORT
+        numeric = bool(rows) and (_is_number(rows[0].get(col)) or cells[0][i].endswith(" %"))
+        table.add_column(str(col), justify="right" if numeric else "left", overflow="fold",
+                         no_wrap=whole, min_width=widest if whole else len(str(col)))
+    for row in cells:
+        table.add_row(*row)
     return table
 
 
 def pairs_table(mapping: dict, title: str, key: str = "name") -> Table:
     """A dict as two columns, one row per key: wide configs stay readable on 80 columns."""
-    return rows_table([{key: k, "value": _fmt(v)} for k, v in mapping.items()], title=title)
+    return rows_table([{key: k, "value": _fmt(v, k)} for k, v in mapping.items()], title=title)
+
+
+def screen(as_json: bool) -> Console:
+    """Where a command's tables go: stdout, or stderr when stdout carries the JSON object alone."""
+    return err_console if as_json else console
 
 
 def print_json_last(obj: dict) -> None:
@@ -56,7 +73,18 @@ def _is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _fmt(value) -> str:
+def is_accuracy(name) -> bool:
+    """acc, test_acc, val_acc, ...: fractions in JSON, percentages in tables."""
+    return str(name) == "acc" or str(name).endswith("_acc")
+
+
+def percent(fraction: float) -> str:
+    return f"{100 * fraction:.2f} %"
+
+
+def _fmt(value, name="") -> str:
+    if isinstance(value, float) and is_accuracy(name):
+        return percent(value)
     if isinstance(value, float):
         return f"{value:.4g}"
     return "—" if value is None else str(value)  # a value that does not apply (null in JSON)
@@ -72,7 +100,7 @@ def report_run(final: dict, outputs: dict, title: str, as_json: bool) -> None:
     if as_json:
         print_json_last(final)
         return
-    acc = "—" if final["test_acc"] is None else f"{100 * final['test_acc']:.2f} %"
+    acc = "—" if final["test_acc"] is None else percent(final["test_acc"])
     console.print(f"run {final['run_id']}: test acc {acc}, test loss {final['test_loss']:.4f}",
                   highlight=False, soft_wrap=True)
 

@@ -34,11 +34,14 @@ def show(
     seed: int = typer.Option(None, "--seed", help="Random seed (default: the dataset's own)."),
 ) -> None:
     """Draw a dataset: a scatter for 2-D sets, an image grid, or MNIST-1D curves."""
+    from profond.checks import check_choice
     from profond.data import info, load, names
     from profond.data.plot import plot_dataset
 
-    if name not in names():
-        fail(f"name: expected one of {', '.join(names())}; got {name!r}")
+    try:
+        check_choice("name", name, names())
+    except ValueError as exc:
+        fail(str(exc))
     options = {key: value for key, value in (("noise", noise), ("seed", seed)) if value is not None}
     takes = info(name).options
     for key in options:

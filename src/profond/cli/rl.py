@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import console, err_console, fail, print_json_last, rows_table
+from profond.cli.common import err_console, fail, pairs_table, print_json_last, screen
 
 app = typer.Typer(help="Reinforcement learning: the agent-environment loop on Gymnasium tasks.",
                   no_args_is_help=True)
@@ -29,17 +29,25 @@ def train(
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     out: Annotated[Path | None, typer.Option(
         "--out", help="Output folder (default runs/rl/ENV-AGENT-TIME).")] = None,
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object last on stdout."),
+    energy: bool = typer.Option(False, "--energy", help="Measure the training's energy (kWh) and "
+                                "CO2e with CodeCarbon (the carbon extra)."),
+    as_json: bool = typer.Option(False, "--json", help="Print only one JSON object on stdout "
+                                 "(the summary goes to stderr)."),
 ) -> None:
     """Train one agent, evaluate it greedily, save curve, GIF and agent."""
-    if env not in ENVS:
-        fail(f"env: expected one of {', '.join(ENVS)}; got {env!r}")
-    agent = agent or AGENTS[env][0]
-    if agent not in AGENTS[env]:
-        fail(f"agent: expected one of {', '.join(AGENTS[env])} for {env}; got {agent!r}")
-    for name, value in (("steps", steps), ("episodes", episodes)):
-        if value is not None and value < 1:
-            fail(f"{name}: expected an integer >= 1; got {value}")
+    from profond.checks import check_choice, check_int
+    from profond.train.config import check_energy_meter
+
+    try:
+        check_choice("env", env, ENVS)
+        agent = check_choice(f"--agent (for {env})", agent or AGENTS[env][0], AGENTS[env])
+        for name, value in (("--steps", steps), ("--episodes", episodes)):
+            if value is not None:
+                check_int(name, value, minimum=1)
+        if energy:
+            check_energy_meter("--energy")
+    except ValueError as exc:
+        fail(str(exc))
     if out is None:
         from profond.paths import runs_dir
         from profond.train.runs import new_run_id
@@ -48,15 +56,17 @@ def train(
     out.mkdir(parents=True, exist_ok=True)
     from profond.train.energy import measured
 
-    with measured() as energy:  # kWh and CO2e when the carbon extra is installed
+    with measured(energy) as meter:  # kWh and CO2e with --energy
         if env == "cartpole":
             summary = _train_cartpole(agent, steps, seed, out)
         else:
             summary = _train_frozenlake(agent, episodes, slippery, seed, out)
-    summary.update(energy)
+    summary.update(meter)
     files = ("curve", "gif", "agent_dir")
-    console.print(rows_table([summary], title=f"{env} / {agent}: greedy evaluation",
-                             columns=[k for k in summary if k not in files]))
+    console = screen(as_json)
+    # one row per value: a summary this wide would not fit 80 columns as one row
+    console.print(pairs_table({k: v for k, v in summary.items() if k not in files},
+                              f"{env} / {agent}: greedy evaluation", "value of"))
     for key in files:
         console.print(f"{key}: {summary[key]}", highlight=False)
     if as_json:

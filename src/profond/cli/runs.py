@@ -5,16 +5,19 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import console, fail, pairs_table, print_json_last, rows_table
+from profond.cli.common import console, fail, pairs_table, print_json_last, rows_table, screen
 
 app = typer.Typer(help="Inspect and compare recorded training runs.", no_args_is_help=True)
 
 
 @app.command("list")
-def list_(as_json: bool = typer.Option(False, "--json", help="Print one JSON object last.")):
-    """Every run, newest first: status, model, data and test accuracy."""
+def list_(as_json: bool = typer.Option(False, "--json", help="Print only one JSON object on "
+                                      "stdout (the table goes to stderr).")):
+    """Every run, newest first: status, epochs and test accuracy (model, data and engine are in
+    the id, and in --json)."""
     rows = [_summary(record) for record in _store().list()]
-    console.print(rows_table(rows, title=f"Runs in {_store().root}"))
+    screen(as_json).print(rows_table(rows, title=f"Runs in {_store().root}",
+                                     columns=("id", "status", "epochs", "test_acc")))
     if as_json:
         print_json_last({"runs": rows})
 
@@ -22,9 +25,11 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print one JSON obj
 @app.command("show")
 def show(run_id: str = typer.Argument(..., help="Run id, or a prefix only it starts with "
                                      "(see `profond runs list`)."),
-         as_json: bool = typer.Option(False, "--json", help="Print one JSON object last.")):
+         as_json: bool = typer.Option(False, "--json", help="Print only one JSON object on "
+                                      "stdout (the tables go to stderr).")):
     """One run: its options, metrics per epoch, final metrics and files."""
     record = _get(run_id)
+    console = screen(as_json)
     console.print(f"[bold]{record['id']}[/] {record['status']}  {record['folder']}",
                   highlight=False)
     if record["error"]:
@@ -34,10 +39,7 @@ def show(run_id: str = typer.Argument(..., help="Run id, or a prefix only it sta
         console.print(rows_table(record["epochs"], title="epochs"))
     if record["final"]:
         console.print(pairs_table(record["final"], "final", "metric"))
-        if record["final"].get("energy_kwh") is not None:  # the carbon extra measured it
-            final = record["final"]
-            console.print(f"energy: {final['energy_kwh']:.3g} kWh, CO2e: {final['co2e_kg']:.3g} kg "
-                          f"({final['carbon_country']} grid, CodeCarbon)", highlight=False)
+        console.print(_energy_line(record["final"]), highlight=False)
     for name, path in record["artifacts"].items():
         console.print(f"{name}: {Path(record['folder']) / path}", highlight=False)
     if as_json:
@@ -47,7 +49,8 @@ def show(run_id: str = typer.Argument(..., help="Run id, or a prefix only it sta
 @app.command("compare")
 def compare(run_ids: Annotated[list[str],
                                typer.Argument(help="Two or more run ids (or unique prefixes).")],
-            as_json: bool = typer.Option(False, "--json", help="Print one JSON object last.")):
+            as_json: bool = typer.Option(False, "--json", help="Print only one JSON object on "
+                                         "stdout (the table goes to stderr).")):
     """Runs side by side: the options that differ, then the final metrics."""
     records = [_get(run_id) for run_id in run_ids]
     keys = dict.fromkeys(k for r in records for k in r["config"])
@@ -55,7 +58,7 @@ def compare(run_ids: Annotated[list[str],
     rows = [{"id": r["id"], "status": r["status"],
              **{k: r["config"].get(k) for k in differing},
              **{k: v for k, v in r["final"].items() if k.startswith("test_")}} for r in records]
-    console.print(rows_table(rows, title="options that differ, and test metrics"))
+    screen(as_json).print(rows_table(rows, title="options that differ, and test metrics"))
     if as_json:
         print_json_last({"runs": rows, "differing": differing})
 
@@ -80,19 +83,28 @@ def plot(run_ids: Annotated[list[str],
 
 
 def _plot_curves(curves: dict, metric: str, path: Path) -> Path:
-    from profond.plotting import pyplot, save_png
+    from profond.plotting import integer_ticks, pyplot, save_png
 
     plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(6, 3.8))
     for run_id, (epochs, values) in curves.items():
         ax.plot(epochs, values, marker=".", label=run_id)
+    ax.set_title(f"{metric} per epoch")
     ax.set_xlabel("epoch")
     ax.set_ylabel(metric)
+    integer_ticks(ax)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
     fig.tight_layout()
     return save_png(fig, path)
+
+
+def _energy_line(final: dict) -> str:
+    if final.get("energy_kwh") is None:
+        return "energy: not measured (`profond train --energy` measures it)"
+    return (f"energy: {final['energy_kwh']:.3g} kWh, CO2e: {final['co2e_kg']:.3g} kg "
+            f"({final['carbon_country']} grid, CodeCarbon)")
 
 
 def _summary(record: dict) -> dict:
@@ -105,8 +117,8 @@ def _summary(record: dict) -> dict:
 def _get(run_id: str) -> dict:
     try:
         return _store().get(run_id)
-    except KeyError as exc:
-        fail(exc.args[0])
+    except KeyError as exc:  # an unknown id is a runtime failure, not a usage error
+        fail(exc.args[0], code=1)
 
 
 def _store():

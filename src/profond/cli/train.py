@@ -66,6 +66,8 @@ def train(
                                 "(signals). " + RECIPE),
     balanced: bool = typer.Option(False, "--balanced", help="torch engine: class-balanced "
                                   "batches (each class drawn equally often)."),
+    energy: bool = typer.Option(False, "--energy", help="Measure the training's energy (kWh) and "
+                                "CO2e with CodeCarbon (the carbon extra); it slows short runs."),
 ) -> None:
     """Train MODEL on a dataset; print test metrics, write learning curves, confusion matrix."""
     from profond.train import distributed, recipe
@@ -83,7 +85,8 @@ def train(
                 dropout=dropout, optimizer=optimizer, lr=lr, schedule=schedule, epochs=epochs,
                 batch_size=batch_size, weight_decay=weight_decay, augment=augment,
                 balanced=balanced, val_fraction=val_fraction, eval_train=eval_train,
-                threads=threads, seed=seed, device=device, amp=amp, compile=compile_).check()
+                threads=threads, seed=seed, device=device, amp=amp, compile=compile_,
+                energy=energy).check()
         if nproc > 1 and not distributed.launched():
             from profond.cli.launch import relaunch
 

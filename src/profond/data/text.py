@@ -1,7 +1,8 @@
-"""An offline text corpus for character-level language models: the French names faker ships.
+"""An offline text corpus for character-level language models: French first and last names.
 
-`french_names()` reads faker's fr_FR person provider lists (first names, male and female, and
-last names) as they are, nothing generated; `CharVocab` maps characters to ids with BOS/EOS
+`french_names()` reads the names profond ships (data/files/french_names.txt: faker's fr_FR person
+provider lists, first names male and female then last names, copied once by
+tools/french_names.py, nothing generated); `CharVocab` maps characters to ids with BOS/EOS
 markers; `split_names` splits NAMES (never characters) into train and test; `names_dataset`
 turns names into next-character pairs for the one Trainer; `unigram_entropy` is the baseline a
 model must beat. NumPy only: no torch here.
@@ -10,6 +11,7 @@ model must beat. NumPy only: no torch here.
 import math
 from collections import Counter
 from collections.abc import Sequence
+from importlib import resources
 
 import numpy as np
 
@@ -21,14 +23,10 @@ IGNORE = -100  # nn.CrossEntropyLoss's default ignore_index: padding targets add
 
 
 def french_names() -> list[str]:
-    """faker's fr_FR first names (male, then female) and last names, duplicates removed in order.
-
-    Imported here, not at module level: the corpus is optional for everything else in profond.
-    """
-    from faker.providers.person.fr_FR import Provider
-
-    lists = (Provider.first_names_male, Provider.first_names_female, Provider.last_names)
-    return list(dict.fromkeys(name for names in lists for name in names))
+    """The shipped French first names (male, then female) and last names, each once, in order
+    (the file's header says where they come from)."""
+    text = resources.files("profond.data").joinpath("files/french_names.txt").read_text("utf-8")
+    return [line for line in text.splitlines() if line and not line.startswith("#")]
 
 
 class CharVocab:
@@ -101,7 +99,7 @@ def names_dataset(train: Sequence[str], test: Sequence[str], vocab: CharVocab,
     T = max(X_train.shape[1], X_test.shape[1])
     return Dataset(name, *_pad(X_train, y_train, T, vocab.eos), *_pad(X_test, y_test, T, vocab.eos),
                    task="classification", classes=list(vocab.itos),
-                   description="French first and last names (faker fr_FR), next character",
+                   description="French first and last names (from faker fr_FR), next character",
                    meta={"n_train_names": len(train), "n_test_names": len(test)})
 
 

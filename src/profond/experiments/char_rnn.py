@@ -1,6 +1,6 @@
 """Deck 001/004, "RNN: pour les données séquentielles": a character-level GRU language model on
-the French first and last names faker ships, trained through the one Trainer. This module imports
-torch at once: the registry imports it only to run it.
+the French first and last names profond ships (from faker), trained through the one Trainer.
+This module imports torch at once: the registry imports it only to run it.
 
 Loss in nats per character (every character and the end of the name) on names the model never
 saw, beside the unigram entropy of the corpus: a model that ignores the context pays at least that.

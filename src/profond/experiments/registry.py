@@ -8,6 +8,7 @@ import importlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from profond.checks import check_choice
 from profond.io import atomic_write_json
 from profond.paths import runs_dir
 from profond.train.runs import new_run_id
@@ -69,10 +70,11 @@ def describe(name: str) -> str:
 
 
 def _entry(name: str) -> tuple[str, str]:
-    if name not in EXPERIMENTS:
-        known = ", ".join(sorted(EXPERIMENTS))
-        raise KeyError(f"experiment: expected one of {known}; got {name!r}")
-    return EXPERIMENTS[name]
+    """The registry's entry; a KeyError naming the experiments (and the closest) if unknown."""
+    try:
+        return EXPERIMENTS[check_choice("experiment", name, sorted(EXPERIMENTS))]
+    except ValueError as exc:
+        raise KeyError(str(exc)) from None
 
 
 def run_experiment(name: str, *, quick: bool = False, seed: int = 0,

@@ -1,6 +1,10 @@
 """Callbacks the Trainer calls (Keras' hook names): progress bar, early and divergence stops."""
 
 import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 
@@ -33,6 +37,25 @@ class Callback:
 
     def on_train_end(self) -> None:
         pass
+
+
+_WATCHERS: ContextVar[tuple[Callback, ...]] = ContextVar("profond_watchers", default=())
+
+
+@contextmanager
+def watching(*callbacks: Callback) -> Iterator[None]:
+    """Every Trainer made inside the block calls `callbacks` too, after its own: how a command
+    shows the progress of code that builds its Trainers itself (`profond experiment run`)."""
+    token = _WATCHERS.set(_WATCHERS.get() + callbacks)
+    try:
+        yield
+    finally:
+        _WATCHERS.reset(token)
+
+
+def watchers() -> tuple[Callback, ...]:
+    """The callbacks of the enclosing `watching` blocks."""
+    return _WATCHERS.get()
 
 
 class DivergenceStop(Callback):
@@ -135,6 +158,37 @@ class ProgressBar(Callback):
 
     def on_train_end(self) -> None:
         self.progress.stop()
+
+
+class ArmProgress(Callback):
+    """Progress of code that trains several models (an experiment's arms), for `watching`: each
+    training it starts is one arm, and `show` gets "NAME: arm K (MODEL), epoch E/N, ~S s left"
+    when it starts and after every epoch (time left: the mean epoch so far times those to go)."""
+
+    def __init__(self, name: str, show):
+        self.name, self.show = name, show
+        self.arm, self.start, self.first_epoch = 0, 0.0, None
+
+    def on_train_begin(self) -> None:
+        self.arm += 1
+        self.first_epoch = None
+        self.show(f"{self.name}: arm {self.arm} ({self._model()}), starting")
+
+    def on_epoch_begin(self, epoch: int) -> None:
+        if self.first_epoch is None:  # a resumed training starts past epoch 1
+            self.first_epoch, self.start = epoch, time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        total = self.trainer.max_epochs
+        text = f"{self.name}: arm {self.arm} ({self._model()}), epoch {epoch}/{total or '∞'}"
+        if total:
+            per_epoch = (time.perf_counter() - self.start) / (epoch - self.first_epoch + 1)
+            text += f", ~{per_epoch * (total - epoch):.0f} s left"
+        self.show(text)
+
+    def _model(self) -> str:
+        learner = self.trainer.learner
+        return type(getattr(learner, "model", learner)).__name__
 
 
 class OneCycle(Callback):

@@ -43,6 +43,7 @@ class TrainConfig:
     device: str = "auto"  # torch: auto (cuda, then mps, then cpu), cpu, cuda, cuda:N, mps
     amp: bool | None = None  # torch: mixed precision; None: on with cuda
     compile: bool = False  # torch: torch.compile the model
+    energy: bool = False  # measure kWh and CO2e with CodeCarbon (the carbon extra); it slows runs
 
     def __post_init__(self):
         if isinstance(self.hidden, str):  # "64,32" as typed, or as runs before this config
@@ -89,6 +90,8 @@ class TrainConfig:
         _maybe(check_range, "--dropout", self.dropout, 0.0, 0.95)
         _maybe(check_range, "--val-fraction", self.val_fraction, 0.0, 0.9)
         check_device(self.device)
+        if self.energy:
+            check_energy_meter("--energy")
         if self.engine == "scratch" and (self.device not in ("auto", "cpu") or self.amp
                                          or self.compile or self.augment or self.balanced):
             raise ValueError(
@@ -111,6 +114,15 @@ def parse_hidden(text: str) -> tuple[int, ...]:
         raise ValueError(f"--hidden: expected comma-separated positive integers like 64,32; "
                          f"got {text!r}")
     return tuple(int(p) for p in parts)
+
+
+def check_energy_meter(name: str) -> None:
+    """Energy metering needs CodeCarbon, from the carbon extra."""
+    import importlib.util
+
+    if importlib.util.find_spec("codecarbon") is None:
+        raise ValueError(f"{name}: expected codecarbon installed (pip install "
+                         "'profond[carbon]'); got none")
 
 
 def check_device(device: str) -> None:

@@ -64,10 +64,11 @@ def emissions_meters() -> list[EmissionsMeter]:
 
 
 @contextlib.contextmanager
-def measured():
+def measured(enabled: bool = True):
     """`with measured() as energy:` for training outside the Trainer (RL); on exit `energy` holds
-    {"energy_kwh", "co2e_kg", "carbon_country"} when the carbon extra is installed, else {}."""
-    energy, meters = {}, emissions_meters()
+    {"energy_kwh", "co2e_kg", "carbon_country"} when enabled and the carbon extra is installed,
+    else {}."""
+    energy, meters = {}, emissions_meters() if enabled else []
     for meter in meters:
         meter.on_train_begin()
     try:

@@ -1,8 +1,15 @@
-"""History: what the Trainer records once per epoch, and the learning-curve figure."""
+"""History: what the Trainer records once per epoch, the learning-curve figure, and LiveCurves,
+the callback that redraws that figure in a notebook after every epoch."""
 
 from pathlib import Path
 
+from profond.train.callbacks import Callback
+
 KEYS = ("epoch", "lr", "loss", "acc", "val_loss", "val_acc")
+# the figure's words; `History.plot(labels=...)` replaces any of them (a notebook passes French:
+# {"epoch": "époque", "loss": "perte", "acc": "exactitude", "train": "entraînement"})
+LABELS = {"epoch": "epoch", "loss": "loss", "acc": "accuracy", "train": "train",
+          "val": "validation"}
 
 
 class History:
@@ -42,22 +49,62 @@ class History:
     def __len__(self) -> int:
         return len(self.history.get("epoch", []))
 
-    def plot(self, path: str | Path) -> Path:
-        """Write the learning curves (loss, and accuracy when recorded) against epochs as a PNG."""
-        from profond.plotting import pyplot, save_png
+    def plot(self, path: str | Path | None = None, *, title: str | None = None,
+             labels: dict[str, str] | None = None):
+        """The learning curves (loss, and accuracy when recorded; train and validation) against
+        whole epochs, as a matplotlib Figure; written as a PNG too when `path` is given.
+
+        `labels` replaces words of LABELS (a notebook passes French ones); `title` goes on top.
+        """
+        from profond.plotting import integer_ticks, pyplot, save_png
 
         plt = pyplot()
-
-        panels = [("loss", "loss")] + ([("acc", "accuracy")] if self.acc or self.val_acc else [])
+        words = {**LABELS, **(labels or {})}
+        panels = ["loss"] + (["acc"] if self.acc or self.val_acc else [])
         fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.6), squeeze=False)
-        for ax, (key, label) in zip(axes[0], panels, strict=True):
-            for name, style in ((key, "-"), (f"val_{key}", "--")):
+        for ax, key in zip(axes[0], panels, strict=True):
+            for name, style, part in ((key, "-", "train"), (f"val_{key}", "--", "val")):
                 values = getattr(self, name)
                 if values:
-                    ax.plot(self.epoch[: len(values)], values, style, marker=".", label=name)
-            ax.set_xlabel("epoch")
-            ax.set_ylabel(label)
+                    ax.plot(self.epoch[: len(values)], values, style, marker=".",
+                            label=words[part])
+            ax.set_xlabel(words["epoch"])
+            ax.set_ylabel(words[key])
+            integer_ticks(ax)
             ax.grid(alpha=0.3)
             ax.legend()
+        if title:
+            fig.suptitle(title)
         fig.tight_layout()
-        return save_png(fig, path)
+        if path is not None:
+            save_png(fig, path)
+        plt.close(fig)  # the caller holds the figure; pyplot must not show it a second time
+        return fig
+
+
+class LiveCurves(Callback):
+    """Trainer callback for notebooks: one learning-curve figure (`History.plot`'s, with its
+    `title` and `labels`) shown once and redrawn in place after every epoch.
+
+    `display` is IPython's `display` by default; `self.history` holds the epochs seen.
+    """
+
+    def __init__(self, title: str | None = None, labels: dict[str, str] | None = None,
+                 display=None):
+        self.title, self.labels, self.display = title, labels, display
+        self.history, self.handle = History(), None
+
+    def on_train_begin(self) -> None:
+        if self.display is None:
+            from IPython.display import display
+
+            self.display = display
+        self.history, self.handle = History(), None
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
+        self.history.append(logs)
+        figure = self.history.plot(title=self.title, labels=self.labels)
+        if self.handle is None:
+            self.handle = self.display(figure, display_id=True)
+        else:
+            self.handle.update(figure)

@@ -195,7 +195,8 @@ def fit_and_test(learner, splits: dict, config: TrainConfig, run, callbacks=()):
     initial_epoch = restore(run, learner) if run.checkpoint_dir.exists() else 0
     trainer = Trainer(config.epochs, config.batch_size, seed=config.seed,
                       eval_train=config.eval_train,
-                      callbacks=[*callbacks_for(config), *callbacks, RunRecorder(run)])
+                      callbacks=[*callbacks_for(config), *callbacks,
+                                 RunRecorder(run, energy=config.energy)])
     start = time.perf_counter()
     with guard(run, learner):
         trainer.fit(learner, splits["train"], val=splits.get("val"), initial_epoch=initial_epoch)

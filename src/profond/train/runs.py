@@ -2,7 +2,8 @@
 
 `runs/<id>/` holds config.json, metrics.json (one record per epoch), final.json, the artifacts
 (learning curves, confusion matrix, model.safetensors), `checkpoint/` for `--resume`, and
-`tensorboard/` event files when the tensorboard package is installed. The SQLite
+`tensorboard/` event files (scalars per epoch, and the run's options as hyper-parameters) when
+the tensorboard extra is installed. The SQLite
 table (WAL mode, so `profond runs list` can read while a run writes) mirrors the same facts with a
 status: running, finished, failed (diverged or crashed) or interrupted (Ctrl-C, or killed).
 """
@@ -188,20 +189,23 @@ def new_run_id(*parts) -> str:
 class RunRecorder(Callback):
     """Trainer callback: each epoch, log the metrics and checkpoint (learner, torch RNG, epoch).
 
+    With `energy=True` it also measures the training's kWh and CO2e (CodeCarbon, the carbon
+    extra) into `run.energy`; off by default, as the meter's sampling thread slows short runs.
+
     Ctrl-C sets a flag that stops the run at the next batch boundary, so the interrupted state is
     consistent; `guard` then writes the weights, marks the run "interrupted" and exits cleanly.
     A resumed run restarts from the last epoch checkpoint, which an uninterrupted run also passed.
     """
 
-    def __init__(self, run: Run):
+    def __init__(self, run: Run, energy: bool = False):
         from profond.train.energy import emissions_meters
 
         self.run = run
         self.interrupted = False
         self._previous_handler = None
         self.writer = None
-        # every run in the store records its energy and CO2e when the carbon extra is installed
-        self.meters = emissions_meters()
+        self.last_logs: dict = {}
+        self.meters = emissions_meters() if energy else []
 
     def on_train_begin(self) -> None:
         for meter in self.meters:
@@ -216,6 +220,7 @@ class RunRecorder(Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
         self.run.log_epoch(logs)
+        self.last_logs = logs
         if self.writer is not None:
             for name, value in logs.items():
                 self.writer.add_scalar(name, value, epoch)
@@ -232,6 +237,7 @@ class RunRecorder(Callback):
             meter.on_train_end()
             self.run.energy.update(meter.summary())
         if self.writer is not None:
+            _tensorboard_hparams(self.writer, self.run.config, self.last_logs)
             self.writer.close()
         if self._previous_handler is not None:
             signal.signal(signal.SIGINT, self._previous_handler)
@@ -250,6 +256,14 @@ def _tensorboard_writer(folder: Path):
     from torch.utils.tensorboard import SummaryWriter
 
     return SummaryWriter(str(folder))
+
+
+def _tensorboard_hparams(writer, config: dict, logs: dict) -> None:
+    """The run's options beside its last epoch's metrics, for TensorBoard's HPARAMS tab."""
+    hparams = {k: v if isinstance(v, int | float | str | bool) else str(v)
+               for k, v in config.items() if v is not None}
+    metrics = {f"hparam/{k}": v for k, v in logs.items() if k not in ("epoch", "lr")}
+    writer.add_hparams(hparams, metrics, run_name=".")
 
 
 def save_model(run: Run, learner) -> Path:

@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from profond.checks import check_int
-from profond.train.callbacks import Callback, DivergenceStop
+from profond.train.callbacks import Callback, DivergenceStop, watchers
 from profond.train.history import History
 from profond.train.protocol import Learner
 
@@ -25,7 +25,8 @@ class Trainer:
     batch loss (Keras' running average) and no train accuracy is logged. A DivergenceStop is added
     unless one is given or `stop_on_divergence` is False (the lab shows a NaN loss, as TensorFlow
     Playground does). `max_epochs=None` is for `epochs` alone: it trains until a callback stops
-    it or the caller stops iterating (the lab, one epoch per frame).
+    it or the caller stops iterating (the lab, one epoch per frame). Callbacks of an enclosing
+    `callbacks.watching` block join `callbacks`.
     """
 
     def __init__(self, max_epochs: int | None, batch_size: int, seed: int = 0, callbacks=(),
@@ -36,7 +37,7 @@ class Trainer:
         self.seed = seed
         self.shuffle = shuffle
         self.eval_train = eval_train
-        self.callbacks = list(callbacks)
+        self.callbacks = [*callbacks, *watchers()]
         if stop_on_divergence and not any(isinstance(cb, DivergenceStop)
                                           for cb in self.callbacks):
             self.callbacks.append(DivergenceStop())
