@@ -49,12 +49,13 @@ def test_logistic_regression_on_iris_writes_into_out(tmp_path):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["cnn"], "model: expected one of 'mlp', 'logistic', .*; got 'cnn'"),
+    (["cnn"], "model: expected one of 'logistic', 'mlp', .*; got 'cnn' .did you mean 'rnn'..?"),
     (["mlp", "--data", "nope"], "--data: expected one of .*'digits'.*; got 'nope'"),
     (["mlp", "--activation", "swish"],
-     "--activation: expected one of 'relu', 'sigmoid', 'tanh', 'leaky-relu'; got 'swish'"),
+     "--activation: expected one of 'relu', 'tanh', 'sigmoid', 'leaky-relu', 'linear'; "
+     "got 'swish'"),
     (["mlp", "--optimizer", "rmsprop"],
-     "--optimizer: expected one of 'sgd', 'adagrad', 'adam'; got 'rmsprop'"),
+     "--optimizer: expected one of 'sgd', 'momentum', 'adagrad', 'adam'; got 'rmsprop'"),
     (["mlp", "--engine", "jax"], "--engine: expected one of .*'scratch'.*; got 'jax'"),
     (["mlp", "--lr", "0"], r"--lr: expected a number > 0; got 0.0"),
     (["mlp", "--lr", "-1"], r"--lr: expected a number > 0; got -1.0"),

@@ -110,3 +110,25 @@ def test_the_readme_command_reaches_the_papers_cnn_accuracy(tmp_path, monkeypatc
     result = runner.invoke(app, ["train", "mnist1d-cnn", "--data", "mnist1d", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["test_acc"] >= 0.92
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adagrad", "adam"])
+def test_every_optimizer_name_builds_the_same_step_on_both_engines(optimizer):
+    from profond import names
+
+    assert set(names.OPTIMIZERS) == {"sgd", "momentum", "adagrad", "adam"}
+    config = resolve(TrainConfig("mlp", "iris", hidden=(5,), optimizer=optimizer, lr=0.1,
+                                 weight_decay=0.01))
+    torch_learner = build_learner(config, (4,), 3, "classification")
+    scratch = build_learner(config.replace(engine="scratch"), (4,), 3, "classification")
+    scratch.model.load_state_dict({k: v.astype(np.float32)
+                                   for k, v in torch_learner.model_state().items()})
+    X = np.random.default_rng(1).normal(size=(12, 4)).astype(np.float32)
+    y = np.arange(12) % 3
+    data_t, data_s = torch_learner.prepare(X, y), scratch.prepare(X, y)
+    for start in (0, 4, 8, 0):
+        idx = np.arange(start, start + 4)
+        torch_learner.train_batch(data_t, idx)
+        scratch.train_batch(data_s, idx)
+    for key, value in torch_learner.model_state().items():
+        np.testing.assert_allclose(scratch.model.state_dict()[key], value, rtol=1e-4, atol=1e-5)
