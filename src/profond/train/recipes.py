@@ -30,8 +30,12 @@ _PAPER = "Greydanus 2020 (MNIST-1D), Adam 1e-2, batch 100, 6000 steps"
 
 RECIPES: dict[tuple[str, str | None], Recipe] = {
     ("logistic", "mnist1d"): Recipe(_MNIST1D, "32 % (paper), 32.0 % (mnist1d-table)", _PAPER),
-    ("mlp", "mnist1d"): Recipe({**_MNIST1D, "hidden": (100, 100), "residual": True},
-                               "68 % (paper), 66.5 % (mnist1d-table)", _PAPER),
+    # the paper's MLP overfits its 3600 signals (64 %, train loss 1e-4); random shifts, the CNN's
+    # augmentation, lift it past the paper's figure
+    ("mlp", "mnist1d"): Recipe({**_MNIST1D, "hidden": (100, 100), "residual": True,
+                                "augment": "crop1d"},
+                               "68 % (paper), 66.5 % (mnist1d-table), 77 % (this recipe)",
+                               _PAPER + ", plus random shifts"),
     # profond's faster recipe (bench/mnist1d_cnn_time_to_acc.py): fewer, larger one-cycle steps
     # and random shifts of up to 3 samples; 94 % in under a tenth of the paper's time
     ("mnist1d-cnn", "mnist1d"): Recipe(
