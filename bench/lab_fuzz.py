@@ -25,7 +25,7 @@ from pathlib import Path
 from starlette.websockets import WebSocketDisconnect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from profond.lab.schema import CLASSIFY_DATASETS, REGRESS_DATASETS, choices  # noqa: E402
+from profond.lab.schema import CLASSIFY_DATASETS, LEARNING_RATES, REGRESS_DATASETS  # noqa: E402
 from profond.lab.server import create_app  # noqa: E402
 from test_lab_helpers import LabClient, lab_client  # noqa: E402
 
@@ -100,7 +100,7 @@ def campaign_messages(seed: int, n: int) -> dict:
 
 def campaign_diverge() -> dict:
     tried, failures, diverged = 0, [], 0
-    lr = max(choices()["learning_rates"])
+    lr = max(LEARNING_RATES)
     client = lab_client()
     for problem, datasets in (("classification", CLASSIFY_DATASETS),
                               ("regression", REGRESS_DATASETS)):

@@ -2,15 +2,13 @@
 a click on step still one epoch, max_epochs still exact."""
 
 import pytest
-from fastapi.testclient import TestClient
 
-from profond.lab.server import create_app
-from test_lab_helpers import opened, send, until
+from test_lab_helpers import lab_client, opened, send, until
 
 
 @pytest.fixture(scope="module")
 def client():
-    return TestClient(create_app())
+    return lab_client()
 
 
 def _play_frames(ws, n: int) -> list[int]:

@@ -72,3 +72,12 @@ ENGINES: dict[str, str] = {
 def loss_for(task: str) -> str:
     """The loss name a task trains with: cross-entropy for classification, mse otherwise."""
     return "cross-entropy" if task == "classification" else "mse"
+
+
+def subset(table: dict, *keep: str) -> tuple[str, ...]:
+    """The names `keep` of `table`, in that order: a front end that offers a few of a table's
+    names (the lab's menus) names them here, and a name the table lacks fails at import."""
+    missing = [name for name in keep if name not in table]
+    if missing:
+        raise KeyError(f"names: expected names of the table ({', '.join(table)}); got {missing}")
+    return keep

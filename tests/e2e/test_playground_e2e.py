@@ -20,11 +20,11 @@ def _epoch(page) -> int:
 def test_speed_ten_trains_ten_epochs_a_frame_and_goes_in_the_link(page, lab_url):
     _ready(page, lab_url)
     page.get_by_test_id("speed").select_option("10")
-    page.wait_for_function("location.hash.includes('speed=10')")
+    page.wait_for_function("() => location.hash.includes('speed=10')")
     page.get_by_test_id("play").click()
     page.wait_for_function(
-        "parseInt(document.querySelector('[data-testid=epoch]').textContent.replace(/\\D/g, ''))"
-        " >= 50", timeout=20_000)
+        "() => parseInt(document.querySelector('[data-testid=epoch]').textContent"
+        ".replace(/\\D/g, '')) >= 50", timeout=20_000)
     page.get_by_test_id("play").click()
     page.wait_for_timeout(300)
     assert _epoch(page) % 10 == 0  # whole frames of ten epochs
@@ -68,7 +68,7 @@ def test_every_point_you_click_is_drawn_test_ones_too(page, lab_url):
     for i, (x, y) in enumerate(spots):
         page.mouse.click(box["x"] + (x + 6) / 12 * box["width"],
                          box["y"] + (6 - y) / 12 * box["height"])
-        page.wait_for_function("location.hash.includes('dataset=custom')")
+        page.wait_for_function("() => location.hash.includes('dataset=custom')")
         page.wait_for_timeout(400)
         for px, py in spots[: i + 1]:
             assert _pixel(page, "#points", px, py)[3] > 0, (i, px, py)

@@ -68,10 +68,10 @@ class Playground(ScratchLearner):
 
     def _build(self, init_seed: int):
         from profond.scratch import init, nn
+        from profond.scratch.models import ACTIVATIONS
         from profond.scratch.rng import manual_seed
 
         cfg = self.cfg
-        act = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "linear": nn.Identity}
         sizes = [len(cfg.features), *cfg.hidden, self.n_out]
         modules, linears = [], []
         manual_seed(init_seed)
@@ -83,7 +83,7 @@ class Playground(ScratchLearner):
             linears.append(linear)
             last = i == len(sizes) - 2
             if not last:
-                modules.append(act[cfg.activation]())
+                modules.append(ACTIVATIONS[cfg.activation]())
                 if cfg.dropout > 0:
                     modules.append(nn.Dropout(cfg.dropout))
             elif self.classify and not self.softmax:
@@ -104,14 +104,10 @@ class Playground(ScratchLearner):
 
     def _optimizer(self, model):
         from profond.scratch import optim
+        from profond.train.recipe import OPTIMIZERS
 
-        params, lr = model.parameters(), self.cfg.lr
-        return {
-            "sgd": lambda: optim.SGD(params, lr=lr),
-            "momentum": lambda: optim.SGD(params, lr=lr, momentum=0.9),
-            "adagrad": lambda: optim.Adagrad(params, lr=lr),
-            "adam": lambda: optim.Adam(params, lr=lr),
-        }[self.cfg.optimizer]()
+        name, extra = OPTIMIZERS[self.cfg.optimizer]
+        return getattr(optim, name)(model.parameters(), lr=self.cfg.lr, **extra)
 
     def set_live(self, cfg: Config) -> None:
         """Apply the settings TFP changes without a reset: the learning rate (and max_epochs)."""

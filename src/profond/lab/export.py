@@ -11,13 +11,9 @@ import numpy as np
 
 from profond.lab.engine import Playground
 from profond.lab.schema import CLASSIFY_DATASETS, REGRESS_DATASETS
+from profond.scratch.models import ACTIVATIONS
+from profond.train.recipe import OPTIMIZERS
 
-TORCH_ACT = {"relu": "nn.ReLU()", "tanh": "nn.Tanh()", "sigmoid": "nn.Sigmoid()",
-             "linear": "nn.Identity()"}
-TORCH_OPT = {"sgd": "torch.optim.SGD(model.parameters(), lr={lr})",
-             "momentum": "torch.optim.SGD(model.parameters(), lr={lr}, momentum=0.9)",
-             "adagrad": "torch.optim.Adagrad(model.parameters(), lr={lr})",
-             "adam": "torch.optim.Adam(model.parameters(), lr={lr})"}
 FEATURE_CODE = {"x1": "x1", "x2": "x2", "x1^2": "x1 * x1", "x2^2": "x2 * x2",
                 "x1*x2": "x1 * x2", "sin(x1)": "torch.sin(x1)", "sin(x2)": "torch.sin(x2)"}
 
@@ -73,7 +69,8 @@ def _module_lines(pg: Playground) -> list[str]:
     for i in range(len(sizes) - 1):
         lines.append(f"nn.Linear({sizes[i]}, {sizes[i + 1]})")
         if i < len(sizes) - 2:
-            lines.append(TORCH_ACT[cfg.activation])
+            # profond.scratch's activation classes bear torch.nn's names
+            lines.append(f"nn.{ACTIVATIONS[cfg.activation].__name__}()")
             if cfg.dropout > 0:
                 lines.append(f"nn.Dropout({cfg.dropout})")
         elif pg.classify and not pg.softmax:
@@ -114,7 +111,7 @@ def torch_script(pg: Playground) -> str:
         y_train=json.dumps(d.y_train.tolist()), X_test=json.dumps(_rounded(d.X_test)),
         y_test=json.dumps(d.y_test.tolist()), y_dtype=y_dtype, loss=loss,
         penalty=penalty[cfg.regularization], batch_size=cfg.batch_size,
-        optimizer=TORCH_OPT[cfg.optimizer].format(lr=cfg.lr))
+        optimizer=_torch_optimizer(cfg.optimizer, cfg.lr))
 
 
 TEMPLATE = '''"""Exported from the profond lab: dataset {dataset}, seed {seed}, epoch {epoch}.
@@ -184,3 +181,10 @@ def main():
 if __name__ == "__main__":
     main()
 '''
+
+
+def _torch_optimizer(name: str, lr: float) -> str:
+    """The torch.optim call of the table the trainer uses (profond.train.recipe.OPTIMIZERS)."""
+    cls, extra = OPTIMIZERS[name]
+    args = "".join(f", {key}={value}" for key, value in extra.items())
+    return f"torch.optim.{cls}(model.parameters(), lr={lr}{args})"

@@ -6,7 +6,9 @@ message becomes an error frame naming the field, never an exception inside a ses
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, field_validator
+
+from profond import names
 
 # TensorFlow Playground's lists (index.html) and defaults (state.ts).
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -19,6 +21,12 @@ MAX_LAYERS, MAX_NEURONS, MAX_CLASSES = 6, 8, 6
 MAX_POINTS = 2000
 MAX_CSV_BYTES = 200_000
 MAX_EPOCHS = 1_000_000
+# the playground's menus: TFP's four activations, every optimizer of the table
+ACTIVATIONS = names.subset(names.ACTIVATIONS, "relu", "tanh", "sigmoid", "linear")
+OPTIMIZERS = tuple(names.OPTIMIZERS)
+# the float fields whose values come from a list (TFP's menus)
+LISTED = {"lr": LEARNING_RATES, "reg_rate": REG_RATES}
+UNIQUE = ("features",)  # the list fields whose items must differ
 
 Dataset = Literal["circle", "xor", "gauss", "spiral", "moons", "blobs", "spirals",
                   "reg-plane", "reg-gauss", "custom"]
@@ -43,33 +51,28 @@ class Config(Strict):
                                     max_length=7)
     hidden: list[Annotated[int, Field(ge=1, le=MAX_NEURONS)]] = Field(
         default_factory=lambda: [4, 2], max_length=MAX_LAYERS)
-    activation: Literal["relu", "tanh", "sigmoid", "linear"] = "tanh"
+    activation: Literal[ACTIVATIONS] = "tanh"
     regularization: Literal["none", "L1", "L2"] = "none"
     reg_rate: float = 0.0
     lr: float = 0.03
     output: Literal["tanh", "softmax"] = "tanh"
-    optimizer: Literal["sgd", "momentum", "adagrad", "adam"] = "sgd"
+    optimizer: Literal[OPTIMIZERS] = "sgd"
     dropout: Literal[0.0, 0.1, 0.2, 0.3, 0.5] = 0.0
     init: Literal["tfp", "xavier", "he", "zeros"] = "tfp"
     max_epochs: int = Field(0, ge=0, le=MAX_EPOCHS)
     # epochs trained per frame drawn while playing: 1 (TFP), 10, or as many as fit in the frame
     speed: Literal["1", "10", "max"] = "1"
 
-    @field_validator("lr")
+    @field_validator(*LISTED)
     @classmethod
-    def _lr_in_list(cls, value: float) -> float:
-        return _in_list("lr", value, LEARNING_RATES)
+    def _listed(cls, value: float, info: ValidationInfo) -> float:
+        return _in_list(info.field_name, value, LISTED[info.field_name])
 
-    @field_validator("reg_rate")
+    @field_validator(*UNIQUE)
     @classmethod
-    def _reg_in_list(cls, value: float) -> float:
-        return _in_list("reg_rate", value, REG_RATES)
-
-    @field_validator("features")
-    @classmethod
-    def _unique(cls, value: list[str]) -> list[str]:
+    def _unique(cls, value: list[str], info: ValidationInfo) -> list[str]:
         if len(set(value)) != len(value):
-            raise ValueError(f"features: expected distinct names; got {value!r}")
+            raise ValueError(f"{info.field_name}: expected distinct names; got {value!r}")
         return value
 
     def dataset_for_problem(self) -> str:
@@ -136,12 +139,6 @@ Message = Annotated[ConfigMsg | Simple | Edit | AddPoint | UploadCsv | Hover | E
 MESSAGE = TypeAdapter(Message)
 
 
-def choices() -> dict:
-    """The option lists the front end builds its controls from."""
-    return {
-        "learning_rates": LEARNING_RATES, "reg_rates": REG_RATES, "features": FEATURES,
-        "classify_datasets": CLASSIFY_DATASETS, "regress_datasets": REGRESS_DATASETS,
-        "multiclass_datasets": MULTICLASS_DATASETS, "max_layers": MAX_LAYERS,
-        "max_neurons": MAX_NEURONS, "max_classes": MAX_CLASSES, "max_points": MAX_POINTS,
-        "max_csv_bytes": MAX_CSV_BYTES, "speeds": ("1", "10", "max"),
-    }
+def limits() -> dict:
+    """The caps that are not a setting: custom points and the CSV upload."""
+    return {"max_points": MAX_POINTS, "max_csv_bytes": MAX_CSV_BYTES}

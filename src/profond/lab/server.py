@@ -1,11 +1,11 @@
-"""The lab's FastAPI app: the static page, and one WebSocket (/ws) per browser session."""
+"""The lab's FastAPI app: the pages (`pages/registry.py`), the static files, and one WebSocket
+(/ws) per playground session."""
 
 import asyncio
 import contextlib
 from pathlib import Path
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
-from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from profond.lab import wire
@@ -44,10 +44,6 @@ def create_app(*, max_sessions: int = MAX_SESSIONS, idle_s: float = IDLE_S,
     app = FastAPI(title="profond lab", docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=lifespan)
     app.state.sessions, app.state.backend = set(), None
-
-    @app.get("/")
-    async def index() -> FileResponse:
-        return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
     @app.get("/health")
     async def health() -> dict:

@@ -17,7 +17,8 @@ from pydantic import ValidationError
 
 from profond.lab import export, labdata, wire
 from profond.lab.compute import WorkerLost
-from profond.lab.schema import MAX_POINTS, MESSAGE, Config, choices
+from profond.lab.schema import MAX_POINTS, MESSAGE, Config, limits
+from profond.lab.settings import settings_schema
 
 DATA_FIELDS = {"problem", "dataset", "n_classes", "noise", "train_ratio", "seed"}
 # as playground.ts: these reset the network; the learning rate (and max_epochs) apply live
@@ -83,7 +84,8 @@ class Session:
     async def start(self) -> None:
         async with self.lock:
             points = await self._new_net(keep_data=False)
-        await self.send({"type": "hello", "config": self.cfg.model_dump(), "choices": choices(),
+        await self.send({"type": "hello", "config": self.cfg.model_dump(),
+                         "schema": settings_schema(), "limits": limits(),
                          "thumbnails": export.thumbnails()})
         await self.send({"type": "data", **points})
         await self._frame()

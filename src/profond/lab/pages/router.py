@@ -1,11 +1,14 @@
-"""The pages' HTML routes and their WebSocket, /ws/pages: each message is validated by
-`schema.MESSAGE`, answered by one frame (or an error frame naming the field); training streams
-progress frames. Compute runs in a thread so that other sessions keep being served."""
+"""The pages' HTML routes, /api/pages and their WebSocket, /ws/pages, all from `registry.PAGES`:
+each message is validated by `schema.MESSAGE`, answered by its page's handler with one frame (or
+an error frame naming the field); training streams progress frames. Compute runs in a thread so
+that other sessions keep being served."""
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
@@ -13,23 +16,28 @@ from fastapi.responses import FileResponse
 from pydantic import ValidationError
 
 from profond.lab import wire
-from profond.lab.pages import classic, cnn
-from profond.lab.pages.fewshot import FewShot, accuracy_curve
+from profond.lab.pages import cnn, registry
+from profond.lab.pages.fewshot import FewShot
 from profond.lab.pages.schema import MESSAGE
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
-PAGES = ("perceptron", "backprop", "cnn", "fewshot")
 TRY_AGAIN_LATER = 1013
 log = logging.getLogger(__name__)
 
 
 def add_pages(app: FastAPI, *, max_sessions: int, idle_s: float, max_bytes: int) -> None:
-    """Serve /<page> for each page and the /ws/pages socket on `app`."""
+    """Serve each registered page at its route, their list at /api/pages and the /ws/pages
+    socket on `app`."""
     app.state.page_sessions = 0
     training = asyncio.Lock()  # one training at a time: the weights file is shared
+    pages = registry.PAGES
+    handlers = registry.handlers(pages)
+    for page in pages:
+        app.add_api_route(page.route, _page(page.html), methods=["GET"], include_in_schema=False)
 
-    for name in PAGES:
-        app.add_api_route(f"/{name}", _page(name), methods=["GET"], include_in_schema=False)
+    @app.get("/api/pages")
+    async def api_pages() -> list[dict]:
+        return registry.nav(pages)
 
     @app.websocket("/ws/pages")
     async def ws_pages(websocket: WebSocket) -> None:
@@ -40,7 +48,7 @@ def add_pages(app: FastAPI, *, max_sessions: int, idle_s: float, max_bytes: int)
             await websocket.close(code=TRY_AGAIN_LATER)
             return
         app.state.page_sessions += 1
-        session = PageSession(websocket, training)
+        session = PageSession(websocket, training, handlers)
         try:
             await _send(websocket, cnn.status())
             while True:
@@ -67,9 +75,9 @@ def add_pages(app: FastAPI, *, max_sessions: int, idle_s: float, max_bytes: int)
             session.close()
 
 
-def _page(name: str):
+def _page(html: str):
     async def page() -> FileResponse:
-        return FileResponse(STATIC / f"{name}.html", headers={"Cache-Control": "no-cache"})
+        return FileResponse(STATIC / html, headers={"Cache-Control": "no-cache"})
     return page
 
 
@@ -85,8 +93,9 @@ async def _send(websocket: WebSocket, message: dict) -> None:
 class PageSession:
     """One browser tab's few-shot classes; every other page is stateless."""
 
-    def __init__(self, websocket: WebSocket, training: asyncio.Lock):
-        self.websocket, self.training = websocket, training
+    def __init__(self, websocket: WebSocket, training: asyncio.Lock,
+                 handlers: dict[str, Callable]):
+        self.websocket, self.training, self.handlers = websocket, training, handlers
         self.fewshot = FewShot()
         self.stop, self.task = threading.Event(), None  # the task, kept from the collector
 
@@ -100,14 +109,20 @@ class PageSession:
             await _send(self.websocket, _error(field, text if text.startswith(f"{field}:")
                                                else f"{field}: {text}"))
             return
-        if msg.type != "cnn_train":
-            await self._reply(asyncio.to_thread(self._answer, msg))
-        elif self.training.locked():
+        handler = self.handlers[msg.type]
+        if inspect.iscoroutinefunction(handler):
+            await handler(self, msg)
+        else:
+            await self._reply(asyncio.to_thread(handler, self, msg))
+
+    async def start_training(self, epochs: int, data: str) -> None:
+        """Train in the background: this tab's other messages, and its closing, are still read."""
+        if self.training.locked():
             await _send(self.websocket, _error("train", "train: expected no training in "
                                                "progress; one is running"))
-        else:  # in the background: this tab's other messages, and its closing, are still read
-            await self.training.acquire()  # free: returns at once, so no other tab slips in
-            self.task = asyncio.create_task(self._train(msg.epochs, msg.data))
+            return
+        await self.training.acquire()  # free: returns at once, so no other tab slips in
+        self.task = asyncio.create_task(self._train(epochs, data))
 
     async def _reply(self, work) -> None:
         """Send what `work` returns; a failure becomes one error frame, not the session's end."""
@@ -128,30 +143,7 @@ class PageSession:
         """The tab went away: a training it started stops within one batch."""
         self.stop.set()
 
-    def _answer(self, msg) -> dict:
-        kind = msg.type
-        if kind in ("perceptron", "delta"):
-            return (classic.perceptron_trace(msg.points, msg.w, msg.lr, msg.max_epochs)
-                    if kind == "perceptron" else classic.delta_descent(msg.points, msg.lr,
-                                                                        msg.max_epochs))
-        simple = {"ping": lambda: {"type": "pong"}, "fewshot_curve": accuracy_curve,
-                  "fewshot_reset": self._reset_fewshot}
-        if kind in simple:
-            return simple[kind]()
-        handlers = {
-            "backprop": lambda m: classic.backprop_step(m.x, m.t, m.hidden, m.lr, m.seed,
-                                                        m.W_hidden, m.W_output),
-            "conv_size": lambda m: classic.conv_size(m.dim_in, m.kernel_size, m.stride,
-                                                     m.padding),
-            "cnn_status": lambda m: cnn.status(m.data),
-            "cnn_predict": lambda m: cnn.explore(m.bitmap, m.data),
-            "cnn_patch": lambda m: cnn.patch(m.bitmap, m.layer, m.channel, m.row, m.col, m.data),
-            "fewshot_add": lambda m: self.fewshot.add(m.label, m.bitmap),
-            "fewshot_predict": lambda m: self.fewshot.predict(m.bitmap),
-        }
-        return handlers[kind](msg)
-
-    def _reset_fewshot(self) -> dict:
+    def reset_fewshot(self) -> dict:
         self.fewshot = FewShot()
         return self.fewshot.summary()
 

@@ -3,22 +3,23 @@
 import { LossChart } from "./chart.js";
 import { buildControls, renderControls } from "./controls.js";
 import { Heatmap } from "./heatmap.js";
-import { addStrings, getLang, setLang, t } from "./i18n.js";
+import { getLang, setLang, t } from "./i18n.js";
 import { Network } from "./network.js";
 import { classColor } from "./colors.js";
+import { mountNav } from "./nav.js";
 import { applyHidden, buildClassroom, download, downloadBase64, renderLegend, renderMetrics,
   showError } from "./panels.js";
+import { addLabels, fieldsOf, parseValue, validate } from "./settings.js";
 import { connect } from "./socket.js";
 import { readHash, view, writeHash } from "./state.js";
-import { STRINGS as PAGE_STRINGS } from "/static/pages/strings.js";
-
-addStrings(PAGE_STRINGS);  // the names of the other pages, in the header
 
 const $ = (id) => document.getElementById(id);
 const fromHash = readHash();
 Object.assign(view, fromHash.view);
 let config = null;
-let choices = null;
+let schema = null;  // the settings (settings.js), from the server's hello
+let fields = null;  // the same by name
+let limits = null;
 let playing = false;
 let lastFrame = null;
 let nOut = 1;
@@ -31,14 +32,22 @@ if (!fromHash.view.lang) {
   view.lang = navigator.language.toLowerCase().startsWith("fr") ? "fr" : "en";
 }
 setLang(view.lang);
+mountNav();
 
-const socket = connect(onMessage, (status) => {
-  $("conn").dataset.i18n = status === "open" ? "connected" : "disconnected";
-  $("conn").textContent = t($("conn").dataset.i18n);
-  $("conn").classList.toggle("down", status !== "open");
-});
+const socket = connect("/ws", onMessage);
 const send = (message) => socket.send(message);
-const change = (partial) => send({ type: "config", config: partial });
+
+// Checked against the schema first: a bad value is said at once and the controls show the
+// config again; the server checks it too (pydantic's Config).
+function change(partial) {
+  const problems = validate(fields, partial);
+  if (problems.length) {
+    showError(problems.map((p) => p.message).join("; "));
+    if (config) onConfig(config);
+    return;
+  }
+  send({ type: "config", config: partial });
+}
 const chart = new LossChart($("chart"));
 const heatmap = new Heatmap($("heatmap"), $("points"), addPoint);
 let network = null;
@@ -66,13 +75,26 @@ function onMessage(message) {
 }
 
 function onHello(message) {
-  choices = message.choices;
+  ({ schema, limits } = message);
+  fields = fieldsOf(schema);
   if (!built) build(message);
   // the link (or the page before a reconnect) wins over the server's defaults
-  const wanted = config ?? fromHash.config;
+  const wanted = config ?? fromLink();
   onConfig(message.config);
   startup = { ...wanted };
   if (Object.keys(startup).length) change(startup);
+}
+
+// The link's settings that the schema allows; the others are said and left out.
+function fromLink() {
+  const values = {};
+  for (const [name, text] of Object.entries(fromHash.config)) {
+    values[name] = fields[name] ? parseValue(fields[name], text) : text;
+  }
+  const problems = validate(fields, values);
+  if (problems.length) showError(problems.map((p) => p.message).join("; "));
+  for (const { field } of problems) delete values[field];
+  return values;
 }
 
 // A hand-edited link with one bad value: drop that field, keep the rest of the link.
@@ -87,18 +109,21 @@ function onError(message) {
 
 function build(message) {
   built = true;
-  buildControls(choices, message.thumbnails, change);
-  network = new Network($("network"), $("hovercard"), choices.features, {
+  addLabels(schema);
+  buildControls(schema, fields, message.thumbnails, change);
+  const features = fields.features.items.choices.map((c) => c.value);
+  network = new Network($("network"), $("hovercard"), features, {
     toggleFeature: (name) => {
       const on = config.features.includes(name);
       if (on && config.features.length === 1) return;
       const features = on ? config.features.filter((f) => f !== name)
-        : choices.features.filter((f) => f === name || config.features.includes(f));
+        : features.filter((f) => f === name || config.features.includes(f));
       change({ features });
     },
     neurons: (layer, delta) => {
       const hidden = [...config.hidden];
-      hidden[layer] = Math.max(1, Math.min(choices.max_neurons, hidden[layer] + delta));
+      const { min, max } = fields.hidden.items;
+      hidden[layer] = Math.max(min, Math.min(max, hidden[layer] + delta));
       change({ hidden });
     },
     edit: (layer, node, source, value) => send({ type: "edit", layer, node, source, value }),
@@ -120,7 +145,7 @@ function build(message) {
 
 function layers(delta) {
   const hidden = [...config.hidden];
-  if (delta > 0 && hidden.length < choices.max_layers) hidden.push(2);
+  if (delta > 0 && hidden.length < fields.hidden.max_length) hidden.push(2);
   if (delta < 0) hidden.pop();
   change({ hidden });
 }
@@ -155,7 +180,7 @@ function bindButtons() {
   $("csv-upload").addEventListener("change", async (event) => {
     const file = event.target.files[0];
     if (!file) return;
-    if (file.size > choices.max_csv_bytes) showError(`${t("csvTooBig")} ${file.size} > ${choices.max_csv_bytes}`);
+    if (file.size > limits.max_csv_bytes) showError(`${t("csvTooBig")} ${file.size} > ${limits.max_csv_bytes}`);
     else send({ type: "upload_csv", text: await file.text() });
     event.target.value = "";
   });
@@ -164,7 +189,6 @@ function bindButtons() {
   }
   document.addEventListener("keydown", onKey);
   window.addEventListener("resize", () => { network.key = ""; redraw(); });
-  setInterval(() => { if (document.visibilityState === "visible") send({ type: "ping" }); }, 20000);
 }
 
 function onKey(event) {
@@ -187,7 +211,7 @@ function saveView() {
 function onConfig(next) {
   if (config) startup = null;
   config = next;
-  renderControls(config, nClasses);
+  renderControls(schema, fields, config, nClasses);
   $("num-layers").textContent = String(config.hidden.length);
   $("layers-label").dataset.i18n = config.hidden.length === 1 ? "hiddenLayer" : "hiddenLayers";
   $("layers-label").textContent = t($("layers-label").dataset.i18n);
@@ -199,7 +223,7 @@ function onData(message) {
   nClasses = message.n_classes;
   heatmap.setPoints(message);
   chart.reset();
-  if (config) renderControls(config, nClasses);
+  if (config) renderControls(schema, fields, config, nClasses);
   drawPoints();
 }
 

@@ -82,18 +82,16 @@ export function applyHidden() {
   }
 }
 
-// The label of each hideable control group, as an i18n key.
-const CTL_LABELS = { timeline: "ctlTimeline", "learning-rate": "learningRate",
-  activation: "activation", regularization: "regularization", "reg-rate": "regRate",
-  problem: "problem", optimizer: "optimizer", output: "outputLayer", dropout: "dropout",
-  init: "init", speed: "speed", "max-epochs": "maxEpochs", dataset: "data", "n-classes": "classes",
-  "train-ratio": "ratio", noise: "noise", "batch-size": "batchSize", regenerate: "regenerate",
-  "custom-data": "ds_custom", layers: "hiddenLayers", "show-test": "showTest",
+// The label of each hideable group that is not a setting (settings carry data-ctl-label).
+const CTL_LABELS = { timeline: "ctlTimeline", dataset: "data", regenerate: "regenerate",
+  "custom-data": "opt_dataset_custom", layers: "hiddenLayers", "show-test": "showTest",
   discretize: "discretize", confusion: "confusion", export: "exportModel" };
 
 export function buildClassroom(getConfig, onChange) {
-  const names = [...new Set([...document.querySelectorAll("[data-ctl]")]
-    .map((n) => n.dataset.ctl).filter((n) => n !== "classroom"))];
+  const nodes = [...document.querySelectorAll("[data-ctl]")];
+  const labels = Object.fromEntries(nodes.map((n) => [n.dataset.ctl,
+    n.dataset.ctlLabel ?? CTL_LABELS[n.dataset.ctl] ?? n.dataset.ctl]));
+  const names = Object.keys(labels).filter((n) => n !== "classroom");
   const list = $("hide-list");
   list.replaceChildren(...names.map((name) => {
     const label = document.createElement("label");
@@ -106,7 +104,7 @@ export function buildClassroom(getConfig, onChange) {
       onChange();
     });
     const text = document.createElement("span");
-    text.dataset.i18n = CTL_LABELS[name] ?? name;
+    text.dataset.i18n = labels[name];
     text.textContent = t(text.dataset.i18n);
     label.append(box, text);
     return label;

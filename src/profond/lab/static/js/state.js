@@ -1,12 +1,7 @@
 // The page state: the server's Config plus view options, all mirrored in the URL hash so that a
-// link reproduces the run (seed included) and can hide controls (classroom mode).
+// link reproduces the run (seed included) and can hide controls (classroom mode). The config's
+// values are read with the settings schema (settings.js), once the server has sent it.
 
-export const CONFIG_KEYS = {
-  problem: "str", dataset: "str", n_classes: "int", noise: "int", train_ratio: "int",
-  batch_size: "int", seed: "int", features: "list", hidden: "ints", activation: "str",
-  regularization: "str", reg_rate: "num", lr: "num", output: "str", optimizer: "str",
-  dropout: "num", init: "str", max_epochs: "int", speed: "str",
-};
 const VIEW_KEYS = { show_test: "bool", discretize: "bool", lang: "str", hide: "list" };
 
 export const view = { show_test: false, discretize: false, lang: "en", hide: [] };
@@ -20,17 +15,13 @@ function decode(text) {
   }
 }
 
-function parseValue(kind, text) {
-  switch (kind) {
-    case "int": case "num": return Number(text);
-    case "bool": return text === "true";
-    case "list": return text === "" ? [] : text.split(",");
-    case "ints": return text === "" ? [] : text.split(",").map(Number);
-    default: return text;
-  }
+function parseView(kind, text) {
+  if (kind === "bool") return text === "true";
+  if (kind === "list") return text === "" ? [] : text.split(",");
+  return text;
 }
 
-// Returns {config, view} read from location.hash; unknown keys are ignored.
+// Returns {config: {key: text}, view} read from location.hash; config values stay text.
 export function readHash() {
   const config = {};
   const found = {};
@@ -38,8 +29,8 @@ export function readHash() {
     const [rawKey, rawValue = ""] = pair.split("=");
     const key = decode(rawKey || "");
     const value = decode(rawValue);
-    if (key in CONFIG_KEYS) config[key] = parseValue(CONFIG_KEYS[key], value);
-    else if (key in VIEW_KEYS) found[key] = parseValue(VIEW_KEYS[key], value);
+    if (key in VIEW_KEYS) found[key] = parseView(VIEW_KEYS[key], value);
+    else if (key) config[key] = value;
   }
   return { config, view: found };
 }
@@ -49,11 +40,9 @@ function encode(value) {
   return encodeURIComponent(text).replace(/%2C/g, ",").replace(/%5E/g, "^");
 }
 
+// The server's config, in its order, then the view.
 export function hashFor(config, viewState) {
-  const parts = [];
-  for (const key of Object.keys(CONFIG_KEYS)) {
-    if (config[key] !== undefined) parts.push(`${key}=${encode(config[key])}`);
-  }
+  const parts = Object.entries(config).map(([key, value]) => `${key}=${encode(value)}`);
   for (const key of Object.keys(VIEW_KEYS)) parts.push(`${key}=${encode(viewState[key])}`);
   return "#" + parts.join("&");
 }

@@ -1,6 +1,8 @@
-// What every course page shares: the /ws/pages socket, the language switch, errors, bars.
+// What every course page shares: the /ws/pages socket, the navigation bar, the language switch,
+// errors, bars.
 
-import { addStrings, getLang, setLang, t } from "/static/js/i18n.js";
+import { addStrings, getLang, setLang } from "/static/js/i18n.js";
+import { mountNav } from "/static/js/nav.js";
 import { connect } from "/static/js/socket.js";
 import { STRINGS } from "./strings.js";
 
@@ -33,19 +35,18 @@ export function startPage(handlers, onLang = () => {}) {
   document.addEventListener("keydown", (event) => {
     if (event.key === "l" && !isTyping(event)) toggle();
   });
-  const socket = connect((message) => {
+  const socket = connect("/ws/pages", (message) => {
     if (message.type === "error") {
       $("error").textContent = message.message;
       handlers.error?.(message);
       return;
     }
+    if (message.type === "pong") return;  // the keep-alive answers nothing
     $("error").textContent = "";
     handlers[message.type]?.(message);
-  }, (state) => {
-    $("conn").textContent = t(state === "open" ? "connected" : "disconnected");
-    $("conn").classList.toggle("down", state !== "open");
-  }, "/ws/pages");
+  });
   apply(lang);
+  mountNav();
   return socket.send;
 }
 

@@ -2,8 +2,6 @@
 
 export const STRINGS = {
   en: {
-    navPlayground: "Playground", navPerceptron: "Perceptron", navBackprop: "Backprop",
-    navCnn: "CNN explorer", navFewshot: "Few-shot",
     pTitle: "Rosenblatt's perceptron, one example at a time (deck 003)",
     pHint: "y = 1 if w·x > 0 else 0, then ΔW = η X (t − y). Keys: n = next step, a = to the end, r = reset, p = play.",
     preset: "Data", custom: "Your points (click the plot)", mode: "Rule",
@@ -49,8 +47,6 @@ export const STRINGS = {
     connected: "connected", disconnected: "reconnecting…",
   },
   fr: {
-    navPlayground: "Terrain de jeu", navPerceptron: "Perceptron", navBackprop: "Rétropropagation",
-    navCnn: "Explorateur CNN", navFewshot: "Few-shot",
     pTitle: "Le perceptron de Rosenblatt, un exemple à la fois (cours 003)",
     pHint: "y = 1 si w·x > 0 sinon 0, puis ΔW = η X (t − y). Touches : n = pas suivant, a = jusqu’au bout, r = réinitialiser, p = lancer.",
     preset: "Données", custom: "Vos points (cliquez le graphique)", mode: "Règle",
