@@ -5,8 +5,8 @@ from pathlib import Path
 
 import numpy as np
 
-from profond.experiments.mcts_tictactoe import match, plot
 from profond.experiments.registry import ExperimentResult
+from profond.further.games.matches import match, plot
 
 BUDGETS, QUICK_BUDGETS = (1, 3, 10, 30, 100, 300), (1, 10, 100)
 GAMES, QUICK_GAMES = 20, 6  # games per side and budget against random
