@@ -46,6 +46,9 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "ood-saliency": ("profond.experiments.ood_saliency", "Deck 004: AE OOD score, saliency maps"),
     "bias-audit": ("profond.experiments.bias_audit", "Deck 003: Gender Shades-style audit"),
     "energy": ("profond.experiments.energy", "Deck 003: accuracy vs kWh/CO2e, GPT-3 context"),
+    # Issue 16, part B: the slides' missing examples and taxonomy
+    "backprop-slide": ("profond.experiments.backprop_slide",
+                       "Deck 001: Mazur's 2-2-2 backprop example, forward, δ, updated weights"),
 }
 
 

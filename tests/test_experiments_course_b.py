@@ -1,0 +1,44 @@
+"""Issue 16, part B: the new experiments, against the slides and in their direction on --quick."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from profond.cli import app
+
+runner = CliRunner()
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def run_quick(name, out):
+    result = runner.invoke(app, ["experiment", "run", name, "--quick", "--json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["name"] == name
+    assert all(open(f, "rb").read(8) == PNG_MAGIC for f in summary["figures"])
+    return summary
+
+
+# Mazur, "A Step by Step Backpropagation Example" (deck 001's slide), to the digits it prints
+MAZUR_FORWARD = {"net_h1": 0.3775, "out_h1": 0.593269992, "out_h2": 0.596884378,
+                 "net_o1": 1.105905967, "out_o1": 0.75136507, "out_o2": 0.772928465,
+                 "E_o1": 0.274811083, "E_o2": 0.023560026, "E_total": 0.298371109}
+MAZUR_WEIGHTS = {"w1": 0.149780716, "w2": 0.19956143, "w3": 0.24975114, "w4": 0.29950229,
+                 "w5": 0.35891648, "w6": 0.408666186, "w7": 0.511301270, "w8": 0.561370121}
+
+
+def test_backprop_slide_prints_mazurs_numbers(tmp_path):
+    summary = run_quick("backprop-slide", tmp_path)
+    values = {r["quantity"]: r["value"] for r in summary["rows"]}
+    for name, expected in MAZUR_FORWARD.items():
+        assert values[name] == pytest.approx(expected, abs=1e-9), name
+    # Mazur's ∂E_total/∂out_o1 · ∂out_o1/∂net_o1 = 0.138498562 is −δ_o1 in the slides' sign
+    assert values["δ_o1"] == pytest.approx(-0.138498562, abs=1e-9)
+    gradients = {r["quantity"]: r["dE/dw"] for r in summary["rows"] if r["step"] == "update"}
+    assert gradients["w5"] == pytest.approx(0.082167041, abs=1e-9)
+    assert gradients["w1"] == pytest.approx(0.000438568, abs=1e-9)
+    assert summary["updated_weights"] == pytest.approx(MAZUR_WEIGHTS, abs=1e-8)
+    # Mazur prints 0.291027924 from rounded intermediates; the exact value is 0.29102777
+    assert summary["E_total_after_one_step"] == pytest.approx(0.291027924, abs=2e-7)
+    assert summary["E_total_after_training"] < 1e-3 < summary["E_total"]
