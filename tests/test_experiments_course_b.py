@@ -42,3 +42,15 @@ def test_backprop_slide_prints_mazurs_numbers(tmp_path):
     # Mazur prints 0.291027924 from rounded intermediates; the exact value is 0.29102777
     assert summary["E_total_after_one_step"] == pytest.approx(0.291027924, abs=2e-7)
     assert summary["E_total_after_training"] < 1e-3 < summary["E_total"]
+
+
+def test_momentum_rolls_out_of_the_local_minimum_plain_descent_stops_in(tmp_path):
+    import numpy as np
+
+    summary = run_quick("momentum-local-minimum", tmp_path)
+    # the minima of x⁴ − 4x² + x are the real roots of 4x³ − 8x + 1 where f'' = 12x² − 8 > 0
+    roots = np.sort(np.roots([4, 0, -8, 1]).real)
+    global_min, local_min = roots[0], roots[2]
+    assert summary["end_plain"] == pytest.approx(local_min, abs=1e-4)
+    assert summary["end_momentum_0.9"] == pytest.approx(global_min, abs=1e-4)
+    assert summary["global_share_plain"] == 0 < summary["global_share_momentum_0.9"]

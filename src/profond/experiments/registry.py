@@ -49,6 +49,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     # Issue 16, part B: the slides' missing examples and taxonomy
     "backprop-slide": ("profond.experiments.backprop_slide",
                        "Deck 001: Mazur's 2-2-2 backprop example, forward, δ, updated weights"),
+    "momentum-local-minimum": ("profond.experiments.momentum_local_minimum",
+                               "Deck 001: plain descent stops in a local minimum, momentum not"),
 }
 
 
