@@ -54,3 +54,17 @@ def test_momentum_rolls_out_of_the_local_minimum_plain_descent_stops_in(tmp_path
     assert summary["end_plain"] == pytest.approx(local_min, abs=1e-4)
     assert summary["end_momentum_0.9"] == pytest.approx(global_min, abs=1e-4)
     assert summary["global_share_plain"] == 0 < summary["global_share_momentum_0.9"]
+
+
+def test_kmeans_digits_finds_classes_without_labels_but_below_the_labelled_mean(tmp_path):
+    from sklearn.cluster import KMeans as SkKMeans
+    from sklearn.metrics import adjusted_rand_score
+
+    from profond.data import load
+
+    summary = run_quick("kmeans-digits", tmp_path)
+    assert 0.5 < summary["kmeans10_acc"] < summary["nearest_mean_acc"]
+    data = load("digits")
+    reference = SkKMeans(10, n_init=10, random_state=0).fit(data.X_train.reshape(-1, 64))
+    ari = adjusted_rand_score(data.y_test, reference.predict(data.X_test.reshape(-1, 64)))
+    assert summary["kmeans10_ari"] == pytest.approx(ari, abs=0.1)

@@ -51,6 +51,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                        "Deck 001: Mazur's 2-2-2 backprop example, forward, δ, updated weights"),
     "momentum-local-minimum": ("profond.experiments.momentum_local_minimum",
                                "Deck 001: plain descent stops in a local minimum, momentum not"),
+    "kmeans-digits": ("profond.experiments.kmeans_digits",
+                      "Decks 001/004: k-means, the nearest mean without labels, on digits"),
 }
 
 
