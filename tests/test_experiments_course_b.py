@@ -68,3 +68,18 @@ def test_kmeans_digits_finds_classes_without_labels_but_below_the_labelled_mean(
     reference = SkKMeans(10, n_init=10, random_state=0).fit(data.X_train.reshape(-1, 64))
     ari = adjusted_rand_score(data.y_test, reference.predict(data.X_test.reshape(-1, 64)))
     assert summary["kmeans10_ari"] == pytest.approx(ari, abs=0.1)
+
+
+def test_universal_approximation_error_falls_with_hidden_units(tmp_path):
+    import numpy as np
+
+    from profond.experiments.universal_approximation import datasets
+
+    summary = run_quick("universal-approximation", tmp_path)
+    # the reference error is predicting the mean of y, computed here from the data
+    variance = {name: float(np.var(sets[3])) for name, sets in datasets(0).items()}
+    assert summary["variance_of_y"] == pytest.approx(variance, rel=1e-4)
+    for target, by_model in summary["mse_32_units"].items():
+        for model, error in by_model.items():
+            assert error < 0.25 * variance[target], (target, model)
+            assert error < summary["mse_1_units"][target][model] / 4, (target, model)

@@ -53,6 +53,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                                "Deck 001: plain descent stops in a local minimum, momentum not"),
     "kmeans-digits": ("profond.experiments.kmeans_digits",
                       "Decks 001/004: k-means, the nearest mean without labels, on digits"),
+    "universal-approximation": ("profond.experiments.universal_approximation",
+                                "Decks 001/003: error vs hidden units, sigmoid, Gaussian, RBF"),
 }
 
 
