@@ -83,3 +83,23 @@ def test_universal_approximation_error_falls_with_hidden_units(tmp_path):
         for model, error in by_model.items():
             assert error < 0.25 * variance[target], (target, model)
             assert error < summary["mse_1_units"][target][model] / 4, (target, model)
+
+
+def test_pairs_label_exactly_the_digits_shown():
+    import numpy as np
+
+    from profond.experiments.multilabel_digits import pairs
+
+    X = np.arange(10, dtype=np.float32)[:, None, None, None] + np.ones((10, 1, 8, 8), np.float32)
+    images, labels = pairs(X, np.arange(10), 300, seed=0)
+    for image, label in zip(images, labels, strict=True):
+        shown = {int(image[0, 0, 0]) - 1, int(image[0, 0, 8]) - 1} - {-1}  # blank half: 0
+        assert set(np.flatnonzero(label)) == shown and shown
+
+
+def test_multilabel_sigmoid_heads_beat_one_softmax(tmp_path):
+    summary = run_quick("multilabel-digits", tmp_path)
+    # one label per image: the softmax misses every image with two different digits
+    assert summary["subset_acc_softmax"] <= 1 - summary["share_two_labels"] + 1e-9
+    assert summary["subset_acc_sigmoid"] > summary["subset_acc_softmax"] + 0.05
+    assert min(summary["f1_per_label_sigmoid"]) > 0.6

@@ -55,6 +55,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                       "Decks 001/004: k-means, the nearest mean without labels, on digits"),
     "universal-approximation": ("profond.experiments.universal_approximation",
                                 "Decks 001/003: error vs hidden units, sigmoid, Gaussian, RBF"),
+    "multilabel-digits": ("profond.experiments.multilabel_digits",
+                          "Deck 004: multi-label, a sigmoid per label vs a softmax"),
 }
 
 
