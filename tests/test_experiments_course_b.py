@@ -103,3 +103,24 @@ def test_multilabel_sigmoid_heads_beat_one_softmax(tmp_path):
     assert summary["subset_acc_softmax"] <= 1 - summary["share_two_labels"] + 1e-9
     assert summary["subset_acc_sigmoid"] > summary["subset_acc_softmax"] + 0.05
     assert min(summary["f1_per_label_sigmoid"]) > 0.6
+
+
+def test_rotations_turn_the_images_and_label_the_angle():
+    import numpy as np
+
+    from profond.experiments.rotation_pretext import rotations
+
+    X = np.arange(2 * 9, dtype=np.float32).reshape(2, 1, 3, 3)
+    images, angles = rotations(X)
+    assert angles.tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
+    # 90 degrees counter-clockwise: the top row becomes the first column read upwards
+    np.testing.assert_array_equal(images[2, 0], [[2, 5, 8], [1, 4, 7], [0, 3, 6]])
+    np.testing.assert_array_equal(images[4, 0], X[0, 0, ::-1, ::-1])
+
+
+def test_rotation_pretext_learns_the_angle_and_better_features_than_its_start(tmp_path):
+    summary = run_quick("rotation-pretext", tmp_path)
+    assert summary["pretext_test_acc"] > 0.8  # chance: 0.25
+    probe = summary["probe_acc"]
+    assert probe["rotation pretext"] > probe["untrained net"]
+    assert probe["PCA"] > 0.5 and probe["rotation pretext"] > 0.5

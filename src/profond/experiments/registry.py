@@ -57,6 +57,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                                 "Decks 001/003: error vs hidden units, sigmoid, Gaussian, RBF"),
     "multilabel-digits": ("profond.experiments.multilabel_digits",
                           "Deck 004: multi-label, a sigmoid per label vs a softmax"),
+    "rotation-pretext": ("profond.experiments.rotation_pretext",
+                         "Deck 003: self-supervised rotation pretext, linear probe vs PCA"),
 }
 
 
