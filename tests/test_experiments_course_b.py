@@ -124,3 +124,25 @@ def test_rotation_pretext_learns_the_angle_and_better_features_than_its_start(tm
     probe = summary["probe_acc"]
     assert probe["rotation pretext"] > probe["untrained net"]
     assert probe["PCA"] > 0.5 and probe["rotation pretext"] > 0.5
+
+
+def test_shifted_moves_every_image_by_one_pixel_without_wrapping():
+    import numpy as np
+
+    from profond.experiments.stride_vs_pooling import shifted
+
+    X = np.zeros((200, 1, 8, 8), np.float32)
+    X[:, 0, 0, 3] = 1  # a pixel on the top row: moving up drops it, it must not wrap around
+    X[:, 0, 4, 4] = 2
+    out = shifted(X, seed=0)
+    for image in out[:, 0]:
+        y, x = np.argwhere(image == 2)[0]
+        assert abs(y - 4) + abs(x - 4) == 1
+        assert image[7, 3] == 0 and image.sum() in (2, 3)
+
+
+def test_max_pooling_beats_stride_two_on_shifted_digits(tmp_path):
+    summary = run_quick("stride-vs-pooling", tmp_path)
+    pool, stride = "stride 1 + max pool", "stride 2, no pooling"
+    assert summary["shifted_acc"][pool] > summary["shifted_acc"][stride] + 0.05
+    assert summary["test_acc"][pool] >= summary["test_acc"][stride] - 0.01

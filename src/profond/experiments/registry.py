@@ -59,6 +59,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                           "Deck 004: multi-label, a sigmoid per label vs a softmax"),
     "rotation-pretext": ("profond.experiments.rotation_pretext",
                          "Deck 003: self-supervised rotation pretext, linear probe vs PCA"),
+    "stride-vs-pooling": ("profond.experiments.stride_vs_pooling",
+                          "Deck 003: halve the resolution by max pool, average pool or stride"),
 }
 
 
