@@ -146,3 +146,25 @@ def test_max_pooling_beats_stride_two_on_shifted_digits(tmp_path):
     pool, stride = "stride 1 + max pool", "stride 2, no pooling"
     assert summary["shifted_acc"][pool] > summary["shifted_acc"][stride] + 0.05
     assert summary["test_acc"][pool] >= summary["test_acc"][stride] - 0.01
+
+
+@pytest.mark.parametrize("repeatable, paid", [(True, [0.2, 0.0, 0.2, 0.0]),
+                                              (False, [0.2, 0.0, 0.0, 0.0])])
+def test_bonus_tile_pays_on_entry_every_time_or_once(repeatable, paid):
+    from profond.experiments.reward_misspecification import make_env
+
+    env = make_env(repeatable)
+    env.reset(seed=0)
+    # 4x4 map, actions 0 left 1 down 2 right 3 up: 0 -> 1 -> 2; then 2 -> 6 (down), 6 -> 2 (up)
+    env.step(2)
+    env.step(2)
+    rewards = [env.step(a)[1] for a in (1, 3, 1, 2)]  # enter 6, leave, enter again, 6 -> 7 (hole)
+    assert rewards == pytest.approx(paid)
+
+
+def test_a_repeatable_bonus_makes_the_agent_loop_instead_of_reaching_the_goal(tmp_path):
+    summary = run_quick("reward-misspecification", tmp_path)
+    goal = summary["goal_rate"]
+    assert goal["goal only (intended)"] == 1 and goal["bonus once per episode"] == 1
+    assert goal["bonus at every entry"] == 0
+    assert summary["tile_entries_repeatable"] > 10 and summary["paid_return_repeatable"] > 1

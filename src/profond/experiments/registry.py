@@ -61,6 +61,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                          "Deck 003: self-supervised rotation pretext, linear probe vs PCA"),
     "stride-vs-pooling": ("profond.experiments.stride_vs_pooling",
                           "Deck 003: halve the resolution by max pool, average pool or stride"),
+    "reward-misspecification": ("profond.experiments.reward_misspecification",
+                                "Deck 000: alignment, FrozenLake with a repeatable bonus tile"),
 }
 
 
