@@ -10,14 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from profond.experiments.registry import ExperimentResult
+from profond.scratch.slides_mlp import MAZUR
 
-X = np.array([0.05, 0.10])
-T = np.array([0.01, 0.99])
-LR = 0.5
-# Rows are receiving units, column 0 the bias (x_0 = 1): h1 = (b1, w1, w2), h2 = (b1, w3, w4),
-# o1 = (b2, w5, w6), o2 = (b2, w7, w8).
-W_HIDDEN = np.array([[0.35, 0.15, 0.20], [0.35, 0.25, 0.30]])
-W_OUTPUT = np.array([[0.60, 0.40, 0.45], [0.60, 0.50, 0.55]])
+X, T, LR = np.array(MAZUR["x"]), np.array(MAZUR["t"]), MAZUR["lr"]
+W_HIDDEN, W_OUTPUT = np.array(MAZUR["W_hidden"]), np.array(MAZUR["W_output"])
 # Mazur's names for the weights in W_HIDDEN[:, 1:] and W_OUTPUT[:, 1:], row by row
 HIDDEN_NAMES, OUTPUT_NAMES = ("w1", "w2", "w3", "w4"), ("w5", "w6", "w7", "w8")
 QUICK_EPOCHS, EPOCHS = 1000, 10_000

@@ -123,8 +123,7 @@ class PageSession:
         if kind in simple:
             return simple[kind]()
         handlers = {
-            "backprop": lambda m: classic.backprop_step(m.x, m.t, m.hidden, m.lr, m.seed,
-                                                        m.W_hidden, m.W_output),
+            "backprop": lambda m: classic.backprop_step(**classic.backprop_args(m)),
             "conv_size": lambda m: classic.conv_size(m.dim_in, m.kernel_size, m.stride,
                                                      m.padding),
             "cnn_status": lambda m: cnn.status(m.data),
