@@ -168,3 +168,41 @@ def test_a_repeatable_bonus_makes_the_agent_loop_instead_of_reaching_the_goal(tm
     assert goal["goal only (intended)"] == 1 and goal["bonus once per episode"] == 1
     assert goal["bonus at every entry"] == 0
     assert summary["tile_entries_repeatable"] > 10 and summary["paid_return_repeatable"] > 1
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "gaussian"])
+def test_nets_trained_together_equal_nets_trained_one_by_one(activation):
+    import numpy as np
+    import torch
+
+    from profond.experiments.universal_approximation import LR, fit_mse, one_hidden_layer_nets
+
+    rng = np.random.default_rng(0)
+    X, X_test = rng.uniform(-2, 2, (50, 2)).astype(np.float32), rng.uniform(-2, 2, (20, 2))
+    y, y_test = np.sin(X.sum(1)).astype(np.float32), np.sin(X_test.sum(1))
+    X_test = X_test.astype(np.float32)
+    widths = (1, 3, 5)
+    together = fit_mse(X, y, X_test, y_test, widths, activation, 40, seed=7)
+    (W1, b1, W2, b2), _ = one_hidden_layer_nets(2, widths, seed=7)
+    act = torch.nn.Sigmoid() if activation == "sigmoid" else None
+    for m, h in enumerate(widths):
+        first, second = torch.nn.Linear(2, h), torch.nn.Linear(h, 1)
+        with torch.no_grad():
+            first.weight.copy_(W1[m, :, :h].T)
+            first.bias.copy_(b1[m, 0, :h])
+            second.weight.copy_(W2[m, None, :h])
+            second.bias.copy_(b2[m])
+
+        def net(x, first=first, second=second):
+            s = first(x)
+            return second(act(s) if act else torch.exp(-s * s))[:, 0]
+
+        params = [*first.parameters(), *second.parameters()]
+        optimizer = torch.optim.Adam(params, lr=LR)
+        for _ in range(40):
+            optimizer.zero_grad()
+            torch.mean((net(torch.from_numpy(X)) - torch.from_numpy(y)) ** 2).backward()
+            optimizer.step()
+        with torch.no_grad():
+            alone = float(np.mean((net(torch.from_numpy(X_test)).numpy() - y_test) ** 2))
+        assert together[m] == pytest.approx(alone, rel=1e-4), h

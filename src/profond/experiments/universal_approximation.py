@@ -32,10 +32,9 @@ def datasets(seed: int) -> dict:
     x_train, x_test = rng.uniform(-2, 2, (200, 1)), np.linspace(-2, 2, 400)[:, None]
     gauss = load_toy("reg-gauss", n_samples=1200, seed=seed)
     scale = 3.0  # reg-gauss spans [−6, 6]
-    sets = {"f(x), 1-D": (x_train, target_1d(x_train[:, 0]),
-                                    x_test, target_1d(x_test[:, 0])),
+    sets = {"f(x), 1-D": (x_train, target_1d(x_train[:, 0]), x_test, target_1d(x_test[:, 0])),
             "reg-gauss, 2-D": (gauss.X_train / scale, gauss.y_train,
-                                gauss.X_test / scale, gauss.y_test)}
+                               gauss.X_test / scale, gauss.y_test)}
     return {name: tuple(np.asarray(a, dtype=np.float32) for a in arrays)
             for name, arrays in sets.items()}
 
