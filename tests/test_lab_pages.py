@@ -93,6 +93,18 @@ def test_backprop_continues_from_given_weights(ws):
     assert bad["type"] == "error" and bad["message"].startswith("W_output: expected 1 rows of 3")
 
 
+def test_backprop_preset_is_deck_001s_example_with_two_outputs(ws):
+    # Mazur's published digits: out_o1, out_o2, E_total, then w5+ and w1+ after one step
+    reply = ask(ws, {"type": "backprop", "x": [1, 0], "t": 1, "preset": "mazur"})
+    assert reply["x"] == [0.05, 0.10] and reply["t"] == [0.01, 0.99]
+    np.testing.assert_allclose(reply["y_output"], [0.75136507, 0.772928465], atol=1e-9)
+    assert reply["error"] == pytest.approx(0.298371109, abs=1e-9)
+    assert reply["W_output_after"][0][1] == pytest.approx(0.35891648, abs=1e-8)
+    assert reply["W_hidden_after"][0][1] == pytest.approx(0.149780716, abs=1e-8)
+    two = ask(ws, {"type": "backprop", "x": [1, 0], "t": 1, "t2": 0, "W_output": [[1, 2, 3]]})
+    assert two["type"] == "error" and two["message"].startswith("W_output: expected 2 rows of 3")
+
+
 @pytest.mark.parametrize("n, k, s, p", [(8, 5, 1, 2), (28, 5, 1, 0), (7, 3, 2, 1), (32, 4, 3, 0)])
 def test_conv_size_matches_torch(ws, n, k, s, p):
     torch = pytest.importorskip("torch")
@@ -112,6 +124,8 @@ def test_conv_size_flags_impossible_windows(ws):
     ({"type": "perceptron", "points": []}, "points"),
     ({"type": "perceptron", "points": [{"x1": 9, "x2": 0, "t": 1}]}, "points.0.x1"),
     ({"type": "backprop", "x": [1, 0], "t": 2}, "t"),
+    ({"type": "backprop", "x": [1, 0], "t": 1, "t2": -1}, "t2"),
+    ({"type": "backprop", "x": [1, 0], "t": 1, "preset": "xor"}, "preset"),
     ({"type": "cnn_train", "epochs": 1000}, "epochs"),
     ({"type": "cnn_predict", "bitmap": [0] * 1023}, "bitmap"),
     ({"type": "cnn_predict", "bitmap": [2] * 1024}, "bitmap.0"),

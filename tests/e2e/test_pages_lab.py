@@ -166,3 +166,25 @@ def test_a_webcam_snapshot_becomes_a_drawing_that_is_classified(camera_browser, 
     finally:
         page.close()
     assert not errors, errors
+
+
+def test_backprop_slide_preset_shows_deck_001s_two_outputs(page, lab_url):
+    page.goto(lab_url + "backprop")
+    expect(page.get_by_test_id("output-2")).to_have_text("t=1")  # lines: s and y, δ, t
+    page.get_by_test_id("preset-slide").click()
+    expect(page.get_by_test_id("x1")).to_have_value("0.05")
+    expect(page.get_by_test_id("outputs")).to_have_value("2")
+    for _ in range(2):
+        page.get_by_test_id("forward").click()
+    # Mazur: out_o1 = 0.75136507, out_o2 = 0.772928465, E_total = 0.298371109
+    expect(page.get_by_test_id("output-0")).to_contain_text("y=0.7514")
+    expect(page.get_by_test_id("output2-0")).to_contain_text("y=0.7729")
+    expect(page.get_by_test_id("error-value")).to_have_text("0.29837")
+    for _ in range(3):
+        page.get_by_test_id("backward").click()
+    expect(page.get_by_test_id("numbers-4")).to_contain_text("δ₁ = 0.5933")
+    page.get_by_test_id("apply").click()  # continues from the slide's updated weights
+    page.get_by_test_id("forward").click()
+    page.get_by_test_id("forward").click()
+    # the page updates b1 and b2 too: below Mazur's 0.291028, where the biases stay
+    expect(page.get_by_test_id("error-value")).to_have_text("0.28047")

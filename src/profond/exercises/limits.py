@@ -70,22 +70,22 @@ def _(answer):
 
 
 def _chance_solution():
-    def precision_hasard(k, top=1):
+    def exactitude_hasard(k, top=1):
         return min(top, k) / k
-    return precision_hasard
+    return exactitude_hasard
 
 
 def _chance_wrong():
-    def precision_hasard(k, top=1):  # ignores the top-k rule
+    def exactitude_hasard(k, top=1):  # ignores the top-k rule
         return 1 / k
-    return precision_hasard
+    return exactitude_hasard
 
 
 @exercise("limits.hasard",
-          "Écrivez precision_hasard(k, top=1) : la précision attendue d'un classifieur qui "
+          "Écrivez exactitude_hasard(k, top=1) : l'exactitude attendue d'un classifieur qui "
           "répond au hasard (uniformément) sur k classes équilibrées, en top-1 ou en top-n.",
           solution=_chance_solution, wrong=_chance_wrong,
-          function="precision_hasard(k, top=1)")
+          function="exactitude_hasard(k, top=1)")
 def _(answer):
     for k, top in ((2, 1), (10, 1), (10, 5), (1000, 1), (1000, 5), (3, 5)):
         out = answer(k, top=top)
@@ -111,26 +111,26 @@ def _gap_reference(y_true, y_pred, groups):
 
 
 def _gap_solution():
-    def ecart_precision(y_true, y_pred, groupes):
-        precisions = [np.mean(y_pred[groupes == g] == y_true[groupes == g])
+    def ecart_exactitude(y_true, y_pred, groupes):
+        exactitudes = [np.mean(y_pred[groupes == g] == y_true[groupes == g])
                       for g in np.unique(groupes)]
-        return max(precisions) - min(precisions)
-    return ecart_precision
+        return max(exactitudes) - min(exactitudes)
+    return ecart_exactitude
 
 
 def _gap_wrong():
-    def ecart_precision(y_true, y_pred, groupes):  # counts, not rates: big groups dominate
+    def ecart_exactitude(y_true, y_pred, groupes):  # counts, not rates: big groups dominate
         justes = [np.sum(y_pred[groupes == g] == y_true[groupes == g]) / len(y_true)
                   for g in np.unique(groupes)]
         return max(justes) - min(justes)
-    return ecart_precision
+    return ecart_exactitude
 
 
 @exercise("limits.ecart_groupes",
-          "Écrivez ecart_precision(y_true, y_pred, groupes) : la précision de chaque sous-groupe, "
+          "Écrivez ecart_exactitude(y_true, y_pred, groupes) : l'exactitude de chaque sous-groupe, "
           "puis l'écart entre la meilleure et la pire (une fraction).",
           solution=_gap_solution, wrong=_gap_wrong,
-          function="ecart_precision(y_true, y_pred, groupes)")
+          function="ecart_exactitude(y_true, y_pred, groupes)")
 def _(answer):
     rng = np.random.default_rng(5)
     cases = []
@@ -152,10 +152,10 @@ def _(answer):
         assert not np.isclose(out, 100 * expected), (
             "Pas encore : attendu une fraction entre 0 et 1, pas un pourcentage.")
         assert not np.isclose(abs(out), expected), (
-            "Pas encore : l'écart attendu est positif (meilleure précision moins la pire).")
+            "Pas encore : l'écart attendu est positif (meilleure exactitude moins la pire).")
         raise AssertionError(
             f"Pas encore : attendu un écart de {expected:.3f} sur ces données, reçu {out:.3f}. "
-            "Chaque précision se calcule À L'INTÉRIEUR de son groupe (des taux, pas des nombres "
+            "Chaque exactitude se calcule À L'INTÉRIEUR de son groupe (des taux, pas des nombres "
             "de bonnes réponses : les groupes n'ont pas la même taille).")
 
 

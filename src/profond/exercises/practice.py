@@ -198,5 +198,5 @@ def _(answer):
             hint = ("le meilleur score d'apprentissage récompense le sur-apprentissage : "
                     "choisissez sur une partie que l'entraînement n'a pas vue.")
         else:
-            hint = "retenez la meilleure précision (la plus haute) de la bonne colonne."
+            hint = "retenez la meilleure exactitude (la plus haute) de la bonne colonne."
         raise AssertionError(f"Pas encore : {hint}")

@@ -47,6 +47,23 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "ood-saliency": ("profond.experiments.ood_saliency", "Deck 004: AE OOD score, saliency maps"),
     "bias-audit": ("profond.experiments.bias_audit", "Deck 003: Gender Shades-style audit"),
     "energy": ("profond.experiments.energy", "Deck 003: accuracy vs kWh/CO2e, GPT-3 context"),
+    # Issue 16, part B: the slides' missing examples and taxonomy
+    "backprop-slide": ("profond.experiments.backprop_slide",
+                       "Deck 001: Mazur's 2-2-2 backprop example, forward, δ, updated weights"),
+    "momentum-local-minimum": ("profond.experiments.momentum_local_minimum",
+                               "Deck 001: plain descent stops in a local minimum, momentum not"),
+    "kmeans-digits": ("profond.experiments.kmeans_digits",
+                      "Decks 001/004: k-means, the nearest mean without labels, on digits"),
+    "universal-approximation": ("profond.experiments.universal_approximation",
+                                "Decks 001/003: error vs hidden units, sigmoid, Gaussian, RBF"),
+    "multilabel-digits": ("profond.experiments.multilabel_digits",
+                          "Deck 004: multi-label, a sigmoid per label vs a softmax"),
+    "rotation-pretext": ("profond.experiments.rotation_pretext",
+                         "Deck 003: self-supervised rotation pretext, linear probe vs PCA"),
+    "stride-vs-pooling": ("profond.experiments.stride_vs_pooling",
+                          "Deck 003: halve the resolution by max pool, average pool or stride"),
+    "reward-misspecification": ("profond.experiments.reward_misspecification",
+                                "Deck 000: alignment, FrozenLake with a repeatable bonus tile"),
 }
 
 

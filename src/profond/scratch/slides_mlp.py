@@ -14,6 +14,13 @@ HalfSSE and SGD(lr=η); tests/test_slides_mlp.py checks that the two agree.
 
 import numpy as np
 
+# Deck 001's worked example (Mazur, "A Step by Step Backpropagation Example"), a 2-2-2 network:
+# rows are receiving units, column 0 the bias; h1 = (b1, w1, w2), h2 = (b1, w3, w4),
+# o1 = (b2, w5, w6), o2 = (b2, w7, w8).
+MAZUR = {"x": [0.05, 0.10], "t": [0.01, 0.99], "lr": 0.5,
+         "W_hidden": [[0.35, 0.15, 0.20], [0.35, 0.25, 0.30]],
+         "W_output": [[0.60, 0.40, 0.45], [0.60, 0.50, 0.55]]}
+
 
 def sigmoid(s: np.ndarray) -> np.ndarray:
     """y = 1 / (1 + e^(−s))."""

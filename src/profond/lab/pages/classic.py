@@ -11,7 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from profond.classic import DeltaRule, Perceptron
 from profond.scratch.functional.conv import conv_output_size
-from profond.scratch.slides_mlp import SlidesMLP
+from profond.scratch.slides_mlp import MAZUR, SlidesMLP
 
 SURFACE = 41  # grid points per axis of the error heatmap
 
@@ -56,15 +56,24 @@ def delta_descent(points: list, lr: float, max_epochs: int) -> dict:
             "surface": E.round(5).tolist()}
 
 
-def backprop_step(x: list[float], t: float, hidden: int, lr: float, seed: int,
+def backprop_args(msg) -> dict:
+    """backprop_step's arguments from a page message; preset "mazur" is deck 001's example."""
+    if msg.preset == "mazur":
+        return {**MAZUR, "hidden": 2, "seed": 0}
+    return {"x": msg.x, "t": [msg.t] if msg.t2 is None else [msg.t, msg.t2],
+            "hidden": msg.hidden, "lr": msg.lr, "seed": msg.seed, "W_hidden": msg.W_hidden,
+            "W_output": msg.W_output}
+
+
+def backprop_step(x: list[float], t: list[float], hidden: int, lr: float, seed: int,
                   W_hidden: list | None, W_output: list | None) -> dict:
-    """One online step of the slides' 2-H-1 sigmoid MLP: forward values, δ per neuron,
-    Δw per link (before the update) and the weights after it."""
-    mlp = SlidesMLP(2, hidden, 1, lr=lr, seed=seed)
+    """One online step of the slides' 2-H-K sigmoid MLP, K = len(t) targets: forward values,
+    δ per neuron, Δw per link (before the update) and the weights after it."""
+    mlp = SlidesMLP(2, hidden, len(t), lr=lr, seed=seed)
     for name, given in (("W_hidden", W_hidden), ("W_output", W_output)):
         if given is not None:
             mlp.__dict__[name] = _weights(name, given, getattr(mlp, name).shape)
-    x_arr, t_arr = np.asarray(x, dtype=np.float64), np.array([t])
+    x_arr, t_arr = np.asarray(x, dtype=np.float64), np.array(t, dtype=np.float64)
     y_hidden, y_output = mlp.forward(x_arr)
     delta_hidden, delta_output = mlp.deltas(y_hidden, y_output, t_arr)
     dW_hidden, dW_output, error = mlp.updates(x_arr, t_arr)

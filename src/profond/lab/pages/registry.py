@@ -42,8 +42,7 @@ PAGES = (
         "perceptron": lambda s, m: classic.perceptron_trace(m.points, m.w, m.lr, m.max_epochs),
         "delta": lambda s, m: classic.delta_descent(m.points, m.lr, m.max_epochs)}),
     Page("backprop", "/backprop", "Backprop", "Rétropropagation", handlers={
-        "backprop": lambda s, m: classic.backprop_step(m.x, m.t, m.hidden, m.lr, m.seed,
-                                                       m.W_hidden, m.W_output)}),
+        "backprop": lambda s, m: classic.backprop_step(**classic.backprop_args(m))}),
     Page("cnn", "/cnn", "CNN explorer", "Explorateur CNN", handlers={
         "conv_size": lambda s, m: classic.conv_size(m.dim_in, m.kernel_size, m.stride,
                                                     m.padding),

@@ -49,16 +49,19 @@ class Perceptron(Strict):
 
 
 class Backprop(Strict):
-    """One online step of the slides' sigmoid MLP 2-H-1 on one example."""
+    """One online step of the slides' sigmoid MLP 2-H-1 (2-H-2 when `t2` is given, as in deck
+    001's example) on one example."""
 
     type: Literal["backprop"]
     x: list[Annotated[float, Field(ge=-5.0, le=5.0)]] = Field(min_length=2, max_length=2)
     t: float = Field(ge=0.0, le=1.0)
+    t2: float | None = Field(None, ge=0.0, le=1.0)
+    preset: Literal["mazur"] | None = None  # deck 001's example: replaces every other field
     hidden: Literal[2, 3] = 2
     lr: float = Field(0.5, gt=0.0, le=10.0)
     seed: int = Field(0, ge=0, le=2**31 - 1)
     W_hidden: list[list[Weight]] | None = Field(None, max_length=3)
-    W_output: list[list[Weight]] | None = Field(None, max_length=1)
+    W_output: list[list[Weight]] | None = Field(None, max_length=2)
 
 
 class ConvSize(Strict):

@@ -1,19 +1,28 @@
-// The backprop page: the slides' 2-H-1 sigmoid MLP, one layer forward or backward per click.
+// The backprop page: the slides' 2-H-1 (or 2-H-2) sigmoid MLP, one layer forward or backward per
+// click; the "slide" preset loads deck 001's 2-2-2 example (Mazur's weights).
 
 import { t } from "/static/js/i18n.js";
 import { $, fmt, isTyping, startPage } from "./common.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const COL = [60, 290, 500];
-const state = { r: null, phase: 0, weights: null };
+const state = { r: null, phase: 0, weights: null, preset: false };
 
-function request() {
+function request(extra = {}) {
   const message = { type: "backprop", x: [Number($("x1").value), Number($("x2").value)],
     t: Number($("t").value), hidden: Number($("hidden").value), lr: Number($("lr").value),
     seed: Number($("seed").value) };
+  if ($("outputs").value === "2") message.t2 = Number($("t2").value);
   if (state.weights) Object.assign(message, state.weights);
-  send(message);
+  send(Object.assign(message, extra));
 }
+
+function preset() {
+  state.preset = true;
+  request({ preset: "mazur" });
+}
+
+function showOutputs() { $("t2").disabled = $("outputs").value !== "2"; }
 
 function restart() {
   state.weights = null;
@@ -21,6 +30,16 @@ function restart() {
 }
 
 function received(message) {
+  if (state.preset) {  // the server sent the slide's example: show its values, keep its weights
+    state.preset = false;
+    [$("x1").value, $("x2").value] = message.x;
+    [$("t").value, $("t2").value] = message.t;
+    Object.assign($("outputs"), { value: String(message.t.length) });
+    Object.assign($("hidden"), { value: String(message.y_hidden.length) });
+    $("lr").value = message.lr;
+    showOutputs();
+    state.weights = { W_hidden: message.W_hidden, W_output: message.W_output };
+  }
   state.r = message;
   state.phase = 0;
   render();
@@ -41,14 +60,17 @@ function render() {
   draw(r, phase);
 }
 
+const SUB = "₀₁₂₃";
+
 function numbers(r, phase) {
-  const j = 0, yh = r.y_hidden[j], yk = r.y_output[0], dk = r.delta_output[0];
-  const xs = [1, ...r.x];
+  const j = 0, yh = r.y_hidden[j], dk = r.delta_output[0];
+  const xs = [1, ...r.x], ys = [1, ...r.y_hidden], K = r.y_output.length;
+  const name = (k) => (K > 1 ? SUB[k + 1] : "");
   $("n1").textContent = phase < 1 ? "" : `s₁ = ${r.W_hidden[j].map((w, i) => `${fmt(w)}·${fmt(xs[i])}`).join(" + ")} = ${fmt(r.s_hidden[j])},  y₁ = ${fmt(yh, 4)}`;
-  const ys = [1, ...r.y_hidden];
-  $("n2").textContent = phase < 2 ? "" : `s = ${r.W_output[0].map((w, i) => `${fmt(w)}·${fmt(ys[i])}`).join(" + ")} = ${fmt(r.s_output[0])},  y = ${fmt(yk, 4)}`;
-  $("n3").textContent = phase < 3 ? "" : `δ = ${fmt(yk, 4)} × (1 − ${fmt(yk, 4)}) × (${fmt(r.t)} − ${fmt(yk, 4)}) = ${fmt(dk, 5)}`;
-  $("n4").textContent = phase < 4 ? "" : `δ₁ = ${fmt(yh, 4)} × (1 − ${fmt(yh, 4)}) × ${fmt(dk, 5)} × ${fmt(r.W_output[0][1])} = ${fmt(r.delta_hidden[j], 5)}`;
+  $("n2").textContent = phase < 2 ? "" : r.W_output.map((row, k) => `s${name(k)} = ${row.map((w, i) => `${fmt(w)}·${fmt(ys[i])}`).join(" + ")} = ${fmt(r.s_output[k])},  y${name(k)} = ${fmt(r.y_output[k], 4)}`).join(";  ");
+  $("n3").textContent = phase < 3 ? "" : r.y_output.map((y, k) => `δ${name(k)} = ${fmt(y, 4)} × (1 − ${fmt(y, 4)}) × (${fmt(r.t[k])} − ${fmt(y, 4)}) = ${fmt(r.delta_output[k], 5)}`).join(";  ");
+  const sum = r.delta_output.map((d, k) => `${fmt(d, 5)} × ${fmt(r.W_output[k][1])}`).join(" + ");
+  $("n4").textContent = phase < 4 ? "" : `δ₁ = ${fmt(yh, 4)} × (1 − ${fmt(yh, 4)}) × (${sum}) = ${fmt(r.delta_hidden[j], 5)}`;
   $("n5").textContent = phase < 5 ? "" : `Δw₁₁ = ${fmt(r.lr)} × ${fmt(dk, 5)} × ${fmt(yh, 4)} = ${fmt(r.dW_output[0][1], 5)},  Δw₁₁ (x₁) = ${fmt(r.lr)} × ${fmt(r.delta_hidden[0], 5)} × ${fmt(r.x[0])} = ${fmt(r.dW_hidden[0][1], 5)}`;
 }
 
@@ -60,14 +82,15 @@ function draw(r, phase) {
     if (text !== undefined) node.textContent = text;
     nodes.push(node);
   };
-  const inY = rows(3), hidY = rows(H + 1), outY = [190];
+  const K = r.y_output.length;
+  const inY = rows(3), hidY = rows(H + 1), outY = K === 1 ? [190] : [115, 265];
   const link = (x1, y1, x2, y2, w, dw, id) => {
     add("line", { x1, y1, x2, y2, stroke: w > 0 ? "#f59322" : "#0877bd", "stroke-width": 1 + Math.min(4, Math.abs(w) * 2), opacity: 0.7 });
     const mx = x1 + (x2 - x1) * 0.27, my = y1 + (y2 - y1) * 0.27 - 3;
     add("text", { x: mx, y: my, "text-anchor": "middle", "data-testid": id, class: "halo" }, phase >= 5 ? `${fmt(w, 2)} Δ${fmt(dw, 4)}` : fmt(w, 2));
   };
   r.W_hidden.forEach((row, j) => row.forEach((w, i) => link(COL[0], inY[i], COL[1], hidY[j + 1], w, r.dW_hidden[j][i], `dw-hidden-${j + 1}-${i}`)));
-  r.W_output[0].forEach((w, j) => link(COL[1], hidY[j], COL[2], outY[0], w, r.dW_output[0][j], `dw-output-${j}`));
+  r.W_output.forEach((row, k) => row.forEach((w, j) => link(COL[1], hidY[j], COL[2], outY[k], w, r.dW_output[k][j], k ? `dw-output-${k + 1}-${j}` : `dw-output-${j}`)));
   const node = (x, y, label, lines, id) => {
     add("circle", { cx: x, cy: y, r: 24, fill: "#fff", stroke: "#202124", "stroke-width": 1.5 });
     add("text", { x, y: y + 4, "text-anchor": "middle", "font-weight": 600 }, label);
@@ -80,9 +103,10 @@ function draw(r, phase) {
   r.y_hidden.forEach((y, j) => node(COL[1], hidY[j + 1], `y${j + 1}`, [
     phase >= 1 ? `s=${fmt(r.s_hidden[j])} y=${fmt(y, 4)}` : "",
     phase >= 4 ? `δ=${fmt(r.delta_hidden[j], 5)}` : ""], `hidden-${j + 1}`));
-  node(COL[2], outY[0], "y", [
-    phase >= 2 ? `s=${fmt(r.s_output[0])} y=${fmt(r.y_output[0], 4)}` : "",
-    phase >= 3 ? `δ=${fmt(r.delta_output[0], 5)}` : "", `t=${fmt(r.t)}`], "output");
+  r.y_output.forEach((y, k) => node(COL[2], outY[k], K > 1 ? `y${k + 1}` : "y", [
+    phase >= 2 ? `s=${fmt(r.s_output[k])} y=${fmt(y, 4)}` : "",
+    phase >= 3 ? `δ=${fmt(r.delta_output[k], 5)}` : "", `t=${fmt(r.t[k])}`],
+  k ? `output${k + 1}` : "output"));
   svg.replaceChildren(...nodes);
 }
 
@@ -99,10 +123,13 @@ $("forward").addEventListener("click", forward);
 $("backward").addEventListener("click", backward);
 $("apply").addEventListener("click", apply);
 $("reset").addEventListener("click", restart);
-for (const id of ["x1", "x2", "t", "lr"]) $(id).addEventListener("change", request);
+$("preset").addEventListener("click", preset);
+for (const id of ["x1", "x2", "t", "t2", "lr"]) $(id).addEventListener("change", () => request());
 for (const id of ["hidden", "seed"]) $(id).addEventListener("change", restart);
+$("outputs").addEventListener("change", () => { showOutputs(); restart(); });
 document.addEventListener("keydown", (event) => {
   if (isTyping(event)) return;
-  ({ f: forward, b: backward, u: apply, r: restart })[event.key]?.();
+  ({ f: forward, b: backward, u: apply, r: restart, s: preset })[event.key]?.();
 });
+showOutputs();
 restart();
