@@ -38,7 +38,8 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     from sklearn.metrics import accuracy_score, f1_score, hamming_loss
 
     from profond.data import load
-    from profond.limits.training import fit, logits, new_model
+    from profond.models import logits, new_model
+    from profond.train.recipe import fit_model
 
     torch.set_num_threads(1)
     n_train, epochs = BUDGETS[quick]
@@ -53,7 +54,7 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
         # the softmax head learns the label distribution: each present digit equally likely
         targets = Y if loss_fn else Y / Y.sum(1, keepdims=True)
         # task "regression": float targets, raw outputs; the loss makes it a classifier
-        fit(model, (X, targets), epochs=epochs, lr=LR, seed=seed, task="regression",
+        fit_model(model, (X, targets), epochs=epochs, lr=LR, seed=seed, task="regression",
             loss_fn=loss_fn or torch.nn.CrossEntropyLoss(), eval_train=False)
         out = logits(model, X_test)
         predictions[head] = (out > 0 if loss_fn else np.eye(10)[out.argmax(1)]).astype(int)

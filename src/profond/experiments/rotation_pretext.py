@@ -35,7 +35,8 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     from sklearn.decomposition import PCA
 
     from profond.data import load
-    from profond.limits.training import accuracy, fit, logits
+    from profond.models import logits
+    from profond.train.recipe import accuracy, fit_model
     from profond.train.torch_learner import seed_everything
 
     torch.set_num_threads(1)
@@ -47,7 +48,7 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     trunk.load_state_dict(untrained.state_dict())  # the same start: only the pretext differs
     net = torch.nn.Sequential(trunk, torch.nn.Linear(FEATURES, 4))
     X_rot, y_rot = rotations(data.X_train)
-    learner, _ = fit(net, (X_rot, y_rot), epochs=epochs, lr=2e-3, seed=seed, eval_train=False)
+    learner, _ = fit_model(net, (X_rot, y_rot), epochs=epochs, lr=2e-3, seed=seed, eval_train=False)
     pretext_acc = accuracy(learner, *rotations(data.X_test))
     flat = [X.reshape(len(X), -1) for X in (data.X_train, data.X_test)]
     pca = PCA(FEATURES, random_state=seed).fit(flat[0])  # fitted on the unlabelled images too

@@ -56,7 +56,8 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     import torch
 
     from profond.data import load
-    from profond.limits.training import accuracy, fit, n_params
+    from profond.models import n_params
+    from profond.train.recipe import accuracy, fit_model
     from profond.train.torch_learner import seed_everything
 
     torch.set_num_threads(1)
@@ -68,8 +69,8 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
         for arm in ARMS:
             seed_everything(s)
             model = cnn(arm)
-            learner, _ = fit(model, (data.X_train, data.y_train), epochs=epochs, lr=LR, seed=s,
-                             eval_train=False)
+            learner, _ = fit_model(model, (data.X_train, data.y_train), epochs=epochs, lr=LR,
+                                   seed=s, eval_train=False)
             scores[arm].append((accuracy(learner, data.X_test, data.y_test),
                                 accuracy(learner, X_shift, data.y_test)))
     rows = [_row(arm, np.array(scores[arm]), n_params(cnn(arm))) for arm in ARMS]
