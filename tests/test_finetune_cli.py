@@ -34,7 +34,7 @@ def test_a_trained_run_is_fine_tuned_on_other_classes(tmp_path):
     assert 0 <= tuned["test_acc"] <= 1 and tuned["epochs"] == 5
     record = RunStore(tmp_path / "runs").get(tuned["run_id"])
     assert record["status"] == "finished" and record["config"]["from"] == pre["run_id"]
-    assert record["config"]["hidden"] == "32"  # the architecture travels with the run
+    assert record["config"]["hidden"] == [32]  # the architecture travels with the run
     again = _json(["finetune", "--from", tuned["run_id"], "--data", "digits", "--classes",
                    "0,1", "--mode", "features", "--epochs", "1", "--json"])
     assert again["unfrozen_blocks"] == [0]

@@ -101,7 +101,7 @@ def test_help_shows_the_recipes_and_a_run_records_the_resolved_config(tmp_path, 
     config = json.loads((tmp_path / final["run_id"] / "config.json").read_text())
     assert config["lr"] == DEFAULTS["lr"] and config["epochs"] == 2 and config["threads"] == 1
     shown = runner.invoke(app, ["runs", "show", final["run_id"]], terminal_width=200)
-    assert re.search(r"batch_size\s+│\s+64", shown.stdout), shown.stdout
+    assert re.search(r"batch_size\W+64\b", shown.stdout), shown.stdout
 
 
 @pytest.mark.slow

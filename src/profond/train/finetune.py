@@ -79,11 +79,11 @@ def backbone_blocks(model: nn.Module) -> list[nn.Module]:
 
 
 def model_options(config: dict) -> dict:
-    """`create_model` options from a `profond train` run's config (as learner_from_spec does)."""
-    if config.get("model") != "mlp":
-        return {}
-    hidden = tuple(int(h) for h in str(config["hidden"]).split(","))
-    return {"hidden": hidden, "activation": config["activation"], "dropout": config["dropout"]}
+    """`create_model` options from a `profond train` run's config.json, as the recipe built it."""
+    from profond.train.config import TrainConfig
+    from profond.train.recipe import model_options as options
+
+    return options(TrainConfig.from_dict(config))
 
 
 def load_pretrained(source: str, input_shape, store=None) -> tuple[nn.Module, dict]:

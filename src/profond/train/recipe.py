@@ -89,7 +89,8 @@ def build_learner(config: TrainConfig, input_shape: tuple[int, ...], outputs: in
     return ENGINES[config.engine](config, tuple(input_shape), outputs, task)
 
 
-def _model_options(config: TrainConfig) -> dict:
+def model_options(config: TrainConfig) -> dict:
+    """`create_model` options of the config's model (the MLP's sizes, activation, ...)."""
     if config.model != "mlp":
         return {}
     return {"hidden": config.hidden, "activation": config.activation, "dropout": config.dropout,
@@ -116,7 +117,7 @@ def _torch_learner(config: TrainConfig, shape, outputs: int, task: str):
     from profond.train.torch_learner import TorchLearner, seed_everything
 
     seed_everything(config.seed)
-    model = create_model(config.model, shape, outputs, **_model_options(config))
+    model = create_model(config.model, shape, outputs, **model_options(config))
     optimizer = make_optimizer(torch.optim, config, model.parameters())
     return TorchLearner(model, None, optimizer, task=task, input_shape=shape,
                         device=config.device, amp=config.amp, compile=config.compile,
@@ -130,7 +131,7 @@ def _scratch_learner(config: TrainConfig, shape, outputs: int, task: str):
     from profond.scratch.models import create_model
 
     manual_seed(config.seed)
-    model = create_model(config.model, shape, outputs, **_model_options(config))
+    model = create_model(config.model, shape, outputs, **model_options(config))
     optimizer = make_optimizer(optim, config, model.parameters())
     loss = nn.CrossEntropyLoss() if task == "classification" else nn.MSELoss()
     return ScratchLearner(model, loss, optimizer, task=task)
