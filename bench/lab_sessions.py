@@ -42,7 +42,11 @@ def start_server(port: int, cores: str | None, workers: int) -> subprocess.Popen
     if cores and shutil.which("taskset"):
         cmd = ["taskset", "-c", cores, *cmd]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    proc = subprocess.Popen(cmd, env=env)
+    return listening(subprocess.Popen(cmd, env=env), port, "lab server")
+
+
+def listening(proc: subprocess.Popen, port: int, what: str) -> subprocess.Popen:
+    """`proc` once something accepts connections on 127.0.0.1:port (60 s at most)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with socket.socket() as s:
@@ -50,7 +54,7 @@ def start_server(port: int, cores: str | None, workers: int) -> subprocess.Popen
                 return proc
         time.sleep(0.2)
     proc.kill()
-    raise RuntimeError(f"lab server did not start on port {port}")
+    raise RuntimeError(f"{what} did not start on port {port}")
 
 
 def cpu_seconds(root: int) -> float:

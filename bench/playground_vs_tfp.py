@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from lab_sessions import listening  # bench/ is on sys.path when a script in it runs
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
@@ -53,14 +55,7 @@ def free_port() -> int:
 
 def serve(cmd: list[str], port: int) -> subprocess.Popen:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return proc
-        time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"{' '.join(cmd[:3])} did not start on port {port}")
+    return listening(proc, port, " ".join(cmd[:3]))
 
 
 class Side:
