@@ -25,9 +25,9 @@ from pathlib import Path
 from starlette.websockets import WebSocketDisconnect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from helpers.lab import LabClient, lab_client  # noqa: E402
 from profond.lab.schema import CLASSIFY_DATASETS, LEARNING_RATES, REGRESS_DATASETS  # noqa: E402
 from profond.lab.server import create_app  # noqa: E402
-from test_lab_helpers import LabClient, lab_client  # noqa: E402
 
 TYPES = ["config", "play", "pause", "step", "reset", "regenerate", "edit", "add_point",
          "upload_csv", "hover", "export", "clear_points", "download_csv", "ping", "perceptron",

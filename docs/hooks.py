@@ -7,8 +7,8 @@ disk), with its language prefix (`fr/`), so each language's site has them.
 Folder entries of `nav` (those ending in "/") are expanded from the pages that exist.
 A folder lists its index (index.md or README.md) first, then the pages its index links to, in the
 order of the links, then the others by name; `reference/api/` is grouped by subpackage. A fixed
-page that does not exist (yet) is left out with an info line; tests/test_docs_links.py checks that
-every nav target exists, so a missing page still fails CI.
+page that does not exist (yet) is left out with an info line; tests/docs/test_docs_links.py
+checks that every nav target exists, so a missing page still fails CI.
 """
 
 import importlib.util

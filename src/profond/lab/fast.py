@@ -6,7 +6,7 @@ playground's tiny networks (at most 7 -> 6 x 8 -> 6) those calls cost far more t
 arithmetic: 250 single-example steps take ~50 ms. Here the same epoch (same shuffled batches,
 same loss, penalty, optimizer rule and L1 pruning) is one compiled loop over a flat parameter
 vector, laid out as the engine's Linear layers are (W row-major, then b, layer after layer).
-tests/test_lab_fast.py checks it against the engine after 100 epochs for every setting the page
+tests/lab/test_lab_fast.py checks it against the engine after 100 epochs for every setting the page
 offers but dropout, whose masks the engine keeps drawing.
 """
 

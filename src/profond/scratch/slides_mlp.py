@@ -9,7 +9,7 @@ online updates (one example at a time), with the slides' names:
     Δw_kj = η δ_k y_j,   Δw_ji = η δ_j x_i
 
 The generic engine computes the same step as Sequential(Linear, Sigmoid, Linear, Sigmoid) with
-HalfSSE and SGD(lr=η); tests/test_slides_mlp.py checks that the two agree.
+HalfSSE and SGD(lr=η); tests/scratch/test_slides_mlp.py checks that the two agree.
 """
 
 import numpy as np
