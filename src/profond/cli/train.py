@@ -93,7 +93,10 @@ def train(
         fail(exc.args[0], code=1)
     except ValueError as exc:
         fail(str(exc))
-    result = run_recipe(config, run=run, out=out, ctx=ctx)
+    try:
+        result = run_recipe(config, run=run, out=out, ctx=ctx)
+    finally:
+        distributed.leave(ctx)
     if result is None:  # a follower rank: rank 0 prints
         return
     report_run(result.final, result.outputs, f"{config.model} on {config.data} "
