@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import console, fail, rows_table
+from profond.cli.common import console, fail, one_line_errors, rows_table
 
 app = typer.Typer(help="See the course's datasets.", no_args_is_help=True)
 
@@ -26,6 +26,7 @@ def list_() -> None:
 
 
 @app.command("show")
+@one_line_errors
 def show(
     name: str = typer.Argument(..., help="Dataset name (see `profond data list`)."),
     out: Annotated[Path | None, typer.Option(

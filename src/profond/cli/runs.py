@@ -5,12 +5,20 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import console, fail, pairs_table, print_json_last, rows_table
+from profond.cli.common import (
+    console,
+    fail,
+    one_line_errors,
+    pairs_table,
+    print_json_last,
+    rows_table,
+)
 
 app = typer.Typer(help="Inspect and compare recorded training runs.", no_args_is_help=True)
 
 
 @app.command("list")
+@one_line_errors
 def list_(as_json: bool = typer.Option(False, "--json", help="Print one JSON object last.")):
     """Every run, newest first: status, model, data and test accuracy."""
     rows = [_summary(record) for record in _store().list()]
@@ -20,6 +28,7 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print one JSON obj
 
 
 @app.command("show")
+@one_line_errors
 def show(run_id: str = typer.Argument(..., help="Run id, or a prefix only it starts with "
                                      "(see `profond runs list`)."),
          as_json: bool = typer.Option(False, "--json", help="Print one JSON object last.")):
@@ -45,6 +54,7 @@ def show(run_id: str = typer.Argument(..., help="Run id, or a prefix only it sta
 
 
 @app.command("compare")
+@one_line_errors
 def compare(run_ids: Annotated[list[str],
                                typer.Argument(help="Two or more run ids (or unique prefixes).")],
             as_json: bool = typer.Option(False, "--json", help="Print one JSON object last.")):
@@ -61,6 +71,7 @@ def compare(run_ids: Annotated[list[str],
 
 
 @app.command("plot")
+@one_line_errors
 def plot(run_ids: Annotated[list[str],
                             typer.Argument(help="One or more run ids (or unique prefixes).")],
          metric: str = typer.Option("val_acc", "--metric", help="loss, acc, val_loss, val_acc."),

@@ -10,12 +10,13 @@ from typing import Annotated
 import typer
 
 from profond import names
-from profond.cli.common import err_console, fail, report_run
+from profond.cli.common import err_console, fail, one_line_errors, report_run
 from profond.train.recipes import describe
 
 RECIPE = "Default: the model's recipe (see below)."
 
 
+@one_line_errors
 def train(
     model: str = typer.Argument(None, help=f"Model: {', '.join(names.MODELS)} (omit with "
                                 "--resume)."),

@@ -12,11 +12,19 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import console, err_console, fail, print_json_last, rows_table
+from profond.cli.common import (
+    console,
+    err_console,
+    fail,
+    one_line_errors,
+    print_json_last,
+    rows_table,
+)
 
 _TRIAL: dict = {}  # what each worker process receives once: splits, dataset facts, store root
 
 
+@one_line_errors
 def tune(
     model: str = typer.Argument(..., help="Model, as for `profond train`."),
     data: str = typer.Option("digits", "--data", help="Dataset (see `profond data list`)."),

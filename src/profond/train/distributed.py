@@ -181,10 +181,11 @@ def follow(learner: DistributedLearner, splits: dict, config, run=None) -> None:
     """What ranks other than 0 do: the same Trainer, batches and collectives as rank 0, without
     the run store, the progress bar or any file; then the test evaluation (a collective too).
     `run` is the run being resumed, if any: its last checkpoint is read, never written."""
+    from profond.train.checkpoint import has_checkpoint
     from profond.train.trainer import Trainer
 
     initial_epoch = 0
-    if run is not None and run.checkpoint_dir.exists():
+    if run is not None and has_checkpoint(run.checkpoint_dir):
         from profond.train.checkpoint import load_checkpoint
         from profond.train.runs import pop_rng_states
 

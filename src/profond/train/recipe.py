@@ -183,7 +183,8 @@ def callbacks_for(config: TrainConfig) -> list:
 
 def fit_and_test(learner, splits: dict, config: TrainConfig, run, callbacks=()):
     """Train with the one Trainer, recording every epoch and checkpoint in `run` (a resumed run
-    restarts after its last checkpoint); test once at the end. Returns (final, history).
+    restarts after its last complete checkpoint, with the epochs it covers); test once at the end.
+    Returns (final, history).
 
     Raises TrainingDiverged or KeyboardInterrupt after recording the run as failed or interrupted.
     """
@@ -191,7 +192,7 @@ def fit_and_test(learner, splits: dict, config: TrainConfig, run, callbacks=()):
     from profond.train.runs import RunRecorder, guard, restore
     from profond.train.trainer import Trainer
 
-    initial_epoch = restore(run, learner) if run.checkpoint_dir.exists() else 0
+    initial_epoch = restore(run, learner)
     trainer = Trainer(config.epochs, config.batch_size, seed=config.seed,
                       eval_train=config.eval_train,
                       callbacks=[*callbacks_for(config), *callbacks, RunRecorder(run)])
@@ -247,6 +248,8 @@ def train(config: TrainConfig, *, run=None, out: Path | None = None, callbacks=(
 
         run_id = new_run_id(config.model, config.data, config.engine, f"s{config.seed}")
         run = RunStore().create(config.to_dict(), run_id, folder=out)
+    else:
+        run.lock()  # a second `--resume` of a run that still trains stops here
     try:
         final, history = fit_and_test(learner, splits, config, run, callbacks)
     except KeyboardInterrupt:
