@@ -149,3 +149,34 @@ def test_a_full_disk_is_one_line_and_the_run_is_marked_failed(tmp_path, monkeypa
     assert line.endswith("model.safetensors: No space left on device")
     (record,) = RunStore(tmp_path).list()
     assert record["status"] == "failed" and "No space left" in record["error"]
+
+
+@pytest.mark.parametrize("damage", [b"", b"PK\x03\x04 truncated"])
+def test_a_damaged_cache_file_is_set_aside_and_made_again(tmp_path, monkeypatch, caplog, damage):
+    from profond.data.cache import cached_arrays
+
+    monkeypatch.setenv("PROFOND_CACHE", str(tmp_path))
+    (tmp_path / "k.npz").write_bytes(damage)
+    arrays = cached_arrays("k", lambda: {"x": np.arange(3)})
+    assert arrays["x"].tolist() == [0, 1, 2]
+    assert (tmp_path / "k.npz.damaged").read_bytes() == damage
+    assert "k.npz: expected a readable cache file" in caplog.text
+    assert cached_arrays("k", lambda: {"x": np.zeros(1)})["x"].tolist() == [0, 1, 2]  # rewritten
+
+
+def test_an_offline_dataset_is_one_line_naming_each_file_to_fetch(tmp_path, monkeypatch):
+    from profond.data import download
+
+    monkeypatch.setenv("PROFOND_CACHE", str(tmp_path))
+    monkeypatch.setenv("PROFOND_RUNS", str(tmp_path / "runs"))
+
+    def offline(url, dest, sha256):
+        raise OSError("network is unreachable")
+    monkeypatch.setattr(download, "download", offline)
+    (tmp_path / "mnist").mkdir()
+    (tmp_path / "mnist" / "t10k-labels-idx1-ubyte.gz").write_bytes(b"truncated")
+    for args in (["train", "mlp", "--data", "mnist"],
+                 ["tune", "mlp", "--data", "mnist", "--grid", "lr=1e-3"]):
+        line = _one_line_error(runner.invoke(app, args))
+        assert line.count("sha256") == 4 and "copy it to" in line
+    assert (tmp_path / "mnist" / "t10k-labels-idx1-ubyte.gz.damaged").exists()
