@@ -180,3 +180,46 @@ def test_an_offline_dataset_is_one_line_naming_each_file_to_fetch(tmp_path, monk
         line = _one_line_error(runner.invoke(app, args))
         assert line.count("sha256") == 4 and "copy it to" in line
     assert (tmp_path / "mnist" / "t10k-labels-idx1-ubyte.gz.damaged").exists()
+
+
+def test_a_model_too_big_for_memory_is_refused_in_one_line(tmp_path, monkeypatch):
+    from profond.train import recipe
+
+    monkeypatch.setenv("PROFOND_RUNS", str(tmp_path))
+    monkeypatch.setattr(recipe, "available_memory", lambda: 8 * 2**30)
+    result = runner.invoke(app, ["train", "mlp", "--data", "iris", "--hidden", "100000000",
+                                 "--batch-size", "16"])
+    # iris: 4 inputs, 3 classes: (4 + 1) x 1e8 + (1e8 + 1) x 3 parameters, 16 bytes each, and
+    # 12 bytes per hidden unit and example: 12.8e9 + 19.2e9 bytes = 29.8 GiB
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        "error: --hidden: expected layers that fit in memory (800,000,003 parameters and a "
+        "batch's activations need 29.8 GiB; 8.0 GiB available); got 100000000")
+    assert not RunStore(tmp_path).list()
+
+
+def test_a_huge_grid_needs_yes(tmp_path, monkeypatch):
+    monkeypatch.setenv("PROFOND_RUNS", str(tmp_path))
+    grid = "lr=" + ",".join(f"{i + 1}e-4" for i in range(20)) + ";batch_size=" + ",".join(
+        str(i + 1) for i in range(20))
+    result = runner.invoke(app, ["tune", "mlp", "--data", "iris", "--grid", grid])
+    assert result.exit_code == 2
+    assert "--yes: expected to confirm a search of more than 200 trials; got 400 trials" \
+        in result.output
+
+
+@pytest.mark.parametrize(("out", "written"), [("x.png", "x.png"), ("adir", "adir.png"),
+                                              ("folder", "folder/iris.png")])
+def test_data_show_prints_the_file_it_wrote(tmp_path, monkeypatch, out, written):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    result = runner.invoke(app, ["data", "show", "iris", "--out", out])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == written and (tmp_path / written).is_file()
+
+
+def test_data_show_refuses_other_formats_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["data", "show", "iris", "--out", "x.txt"])
+    assert result.exit_code == 2 and not (tmp_path / "x.txt").exists()
+    assert result.output.strip() == "error: --out: expected a .png file or a folder; got 'x.txt'"

@@ -49,5 +49,15 @@ def show(
         ds = load(name, **options)
     except (ValueError, OSError) as err:
         fail(str(err))
-    path = plot_dataset(ds, out or Path(f"{name}.png"))
+    path = plot_dataset(ds, _png_path(out, name))
     console.print(str(path), highlight=False, soft_wrap=True)
+
+
+def _png_path(out: Path | None, name: str) -> Path:
+    """Where `data show` writes: NAME.png here, OUT/NAME.png for a folder, OUT.png when OUT has
+    no suffix; any other suffix is a usage error."""
+    if out is None or out.is_dir():
+        return (out or Path()) / f"{name}.png"
+    if out.suffix.lower() not in ("", ".png"):
+        fail(f"--out: expected a .png file or a folder; got {str(out)!r}")
+    return out.with_suffix(".png")
