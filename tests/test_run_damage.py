@@ -223,3 +223,29 @@ def test_data_show_refuses_other_formats_in_one_line(tmp_path, monkeypatch):
     result = runner.invoke(app, ["data", "show", "iris", "--out", "x.txt"])
     assert result.exit_code == 2 and not (tmp_path / "x.txt").exists()
     assert result.output.strip() == "error: --out: expected a .png file or a folder; got 'x.txt'"
+
+
+def test_a_read_only_store_is_listed_and_shown_and_refuses_writes_in_one_line(tmp_path,
+                                                                               monkeypatch):
+    """Every connection is opened read-only, as SQLite opens a store on a read-only disk (this
+    test runs as root, whom file modes do not stop)."""
+    import sqlite3
+
+    monkeypatch.setenv("PROFOND_RUNS", str(tmp_path))
+    run = RunStore().create({"model": "mlp", "data": "iris"}, "r1")
+    run.log_epoch({"epoch": 1, "loss": 0.5})
+    run.finish("finished", {"test_acc": 0.9, "test_loss": 0.5})
+    connect = sqlite3.connect
+
+    def read_only(path, *args, uri=False, **kwargs):
+        if not uri:
+            path, uri = f"{os.path.abspath(path)}".join(("file:", "?mode=ro")), True
+        return connect(path, *args, uri=uri, **kwargs)
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    listed = runner.invoke(app, ["runs", "list"])
+    assert listed.exit_code == 0 and "r1" in listed.output, listed.output
+    shown = runner.invoke(app, ["runs", "show", "r1", "--json"])
+    assert shown.exit_code == 0 and json.loads(shown.output.splitlines()[-1])["epochs"] == [
+        {"epoch": 1, "loss": 0.5}]
+    line = _one_line_error(runner.invoke(app, TRAIN))
+    assert "runs.sqlite: expected a runs store this user may write" in line
