@@ -8,6 +8,32 @@ from pathlib import Path
 from typing import Any
 
 
+class DamagedFileError(OSError):
+    """A file that exists but cannot be what it should be (truncated, corrupted, not the format
+    named): the message names the file, what was expected and what was found."""
+
+
+TEMPORARY = ".*.tmp"  # the names atomic_write gives its temporary files
+
+
+def remove_temporaries(folder: str | Path) -> list[Path]:
+    """Delete what writes killed before their rename left in `folder` (call it only while no
+    other process writes there); return the files removed."""
+    removed = sorted(Path(folder).glob(TEMPORARY))
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def read_json(path: str | Path) -> Any:
+    """The JSON value in `path`; DamagedFileError naming the file if it is not valid JSON."""
+    path = Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DamagedFileError(f"{path}: expected JSON; got a damaged file ({exc})") from None
+
+
 def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     """Call `write(tmp_path)` on a temporary file beside `path`, then rename it onto `path`.
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 
+from profond.io import DamagedFileError
 from profond.train.checkpoint import load_checkpoint, load_weights, save_checkpoint, save_weights
 from profond.train.torch_learner import TorchLearner
 
@@ -50,7 +51,7 @@ def test_a_corrupted_tensor_file_is_refused(tmp_path):
     save_checkpoint(tmp_path, {"w": np.zeros(3)})
     tensors = tmp_path / json.loads((tmp_path / "checkpoint.json").read_text())["tensors"]
     tensors.write_bytes(tensors.read_bytes()[:-4] + b"\x00\x00\x80\x7f")
-    with pytest.raises(ValueError, match="expected sha256"):
+    with pytest.raises(DamagedFileError, match="expected sha256"):
         load_checkpoint(tmp_path)
 
 

@@ -57,6 +57,7 @@ def test_a_diverging_two_process_run_reports_once_from_rank_0(tmp_path):
     assert done.returncode == 1
     assert done.stderr.count("error: loss ") == 1 and "try a lower learning rate" in done.stderr
     assert "[rank1]" not in done.stderr and "FutureWarning" not in done.stderr
+    assert "ChildFailedError" not in done.stderr and "Traceback" not in done.stderr
     (record,) = RunStore(tmp_path / "runs").list()
     assert record["status"] == "failed" and record["error"].startswith("loss ")
 
@@ -72,17 +73,67 @@ def test_the_torchrun_command_itself(tmp_path):
 
 
 def test_nproc_launches_exactly_the_torchrun_command(monkeypatch):
+    from torch.distributed import run
+
     calls = []
     monkeypatch.delenv("WORLD_SIZE", raising=False)
-    monkeypatch.setattr(subprocess, "run",
-                        lambda cmd, check: calls.append(cmd) or subprocess.CompletedProcess(cmd, 3))
+    monkeypatch.setattr(run, "run", calls.append)
     config = TrainConfig("mlp", "digits", batch_size=64)
-    assert launch.relaunch(2, config, out=None, json=True) == 3
-    assert calls == [[sys.executable, "-m", "torch.distributed.run", "--standalone",
-                      "--nproc-per-node=2", "-m", "profond", "train", "mlp", "--data", "digits",
-                      "--engine", "torch", "--batch-size", "64", "--seed", "0", "--device",
-                      "auto", "--json"]]
+    assert launch.relaunch(2, config, out=None, json=True) == 0
+    (args,) = calls
+    assert (args.standalone, args.nproc_per_node, args.module) == (True, "2", True)
+    assert [args.training_script, *args.training_script_args] == [
+        "profond", "train", "mlp", "--data", "digits", "--engine", "torch", "--batch-size", "64",
+        "--seed", "0", "--device", "auto", "--json"]
     assert distributed.init_from_env() is None  # one process: nothing to join
+
+
+@pytest.mark.parametrize(("codes", "expected"), [({0: 1, 1: 1}, 1), ({1: 3}, 3), ({0: -9}, 137)])
+def test_a_failed_group_exits_with_rank_0s_code_without_torchruns_report(monkeypatch, capsys,
+                                                                         codes, expected):
+    from torch.distributed import run
+    from torch.distributed.elastic.multiprocessing.errors import ChildFailedError, ProcessFailure
+
+    def fail(args):
+        raise ChildFailedError("profond", {rank: ProcessFailure(rank, 100 + rank, code, "")
+                                           for rank, code in codes.items()})
+    monkeypatch.setattr(run, "run", fail)
+    assert launch.relaunch(2, TrainConfig("mlp")) == expected
+    out, err = capsys.readouterr()
+    assert "ChildFailedError" not in out + err and "Traceback" not in out + err
+
+
+def test_leaving_the_group_joins_the_threads_it_started(tmp_path):
+    """The cause of rank 1's rare abort at exit: DDP's reducer kept the group, and its gloo
+    threads, alive past destroy_process_group into interpreter finalization."""
+    import numpy as np
+    import torch
+    import torch.distributed as dist
+
+    from profond.models import create_model
+    from profond.train.torch_learner import TorchLearner
+
+    def threads() -> int:
+        return len(os.listdir("/proc/self/task"))
+
+    model = create_model("mlp", (4,), 2, hidden=(8,))
+    learner = TorchLearner(model, None, torch.optim.SGD(model.parameters(), lr=0.1), "cpu")
+    data = learner.prepare(np.ones((8, 4), np.float32), np.arange(8) % 2)
+    learner.train_batch(data, np.arange(8))  # torch's own thread pools start here, not below
+    before = threads()
+    dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'store'}", rank=0,
+                            world_size=1)
+    try:
+        ctx = distributed.Context(0, 1, 0, "gloo")
+        wrapped = distributed.wrap(learner, ctx)
+        wrapped.train_batch(data, np.arange(8))
+        assert threads() > before  # gloo's worker threads
+        distributed.leave(ctx)
+        assert threads() == before and not dist.is_initialized()
+        assert learner.forward is model  # the learner works alone again
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
 
 
 def test_the_workers_get_the_config_back_as_flags():

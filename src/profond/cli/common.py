@@ -1,8 +1,9 @@
 """Console output shared by the sub-commands: rich tables, the trailing JSON object, errors."""
 
+import functools
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import typer
 from rich import box
@@ -19,6 +20,19 @@ def fail(message: str, code: int = 2) -> None:
     # escaped: a message may hold brackets rich would read as markup ('profond[carbon]')
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
+
+
+def one_line_errors(command: Callable) -> Callable:
+    """A command whose OSErrors (a missing, damaged or unwritable file, a full disk, a run that
+    another process writes, an offline download) end in one line on stderr and exit 1."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except OSError as exc:
+            fail(exc.filename and exc.strerror and f"{exc.filename}: {exc.strerror}" or str(exc),
+                 code=1)
+    return wrapper
 
 
 # identifiers people copy into the next command: never cut to "20261129-09…" on a narrow terminal

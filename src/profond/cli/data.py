@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import console, fail, rows_table
+from profond.cli.common import console, fail, one_line_errors, rows_table
 
 app = typer.Typer(help="See the course's datasets.", no_args_is_help=True)
 
@@ -26,6 +26,7 @@ def list_() -> None:
 
 
 @app.command("show")
+@one_line_errors
 def show(
     name: str = typer.Argument(..., help="Dataset name (see `profond data list`)."),
     out: Annotated[Path | None, typer.Option(
@@ -51,5 +52,15 @@ def show(
         ds = load(name, **options)
     except (ValueError, OSError) as err:
         fail(str(err))
-    path = plot_dataset(ds, out or Path(f"{name}.png"))
+    path = plot_dataset(ds, _png_path(out, name))
     console.print(str(path), highlight=False, soft_wrap=True)
+
+
+def _png_path(out: Path | None, name: str) -> Path:
+    """Where `data show` writes: NAME.png here, OUT/NAME.png for a folder, OUT.png when OUT has
+    no suffix; any other suffix is a usage error."""
+    if out is None or out.is_dir():
+        return (out or Path()) / f"{name}.png"
+    if out.suffix.lower() not in ("", ".png"):
+        fail(f"--out: expected a .png file or a folder; got {str(out)!r}")
+    return out.with_suffix(".png")

@@ -9,9 +9,10 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import err_console, fail, report_run
+from profond.cli.common import err_console, fail, one_line_errors, report_run
 
 
+@one_line_errors
 def finetune(
     source: str = typer.Option(..., "--from", help="Run id of a profond run (see `profond runs "
                                "list`), or torchvision:NAME / timm:NAME when installed."),

@@ -1,12 +1,12 @@
 """`profond train --nproc N`: the same command on N processes, under torchrun.
 
-`torchrun --standalone --nproc-per-node=N -m profond train ...` starts N copies of the command; each
-joins the process group (profond.train.distributed) and trains its share. The command line the
-workers get is the config written back as options, so they build the same config.
+`torchrun --standalone --nproc-per-node=N -m profond train ...` (run in the launching process by
+torch's launcher API) starts N copies of the command; each joins the process group
+(profond.train.distributed) and trains its share. The command line the workers get is the config
+written back as options, so they build the same config.
 """
 
-import subprocess
-import sys
+import logging
 from dataclasses import fields
 
 from profond.train.config import TrainConfig
@@ -35,11 +35,29 @@ def config_argv(config: TrainConfig, **extra) -> list[str]:
 
 
 def relaunch(nproc: int, config: TrainConfig, **extra) -> int:
-    """Run `python -m torch.distributed.run --standalone --nproc-per-node=N -m profond ARGV` (the
-    torchrun command) and return its exit code; its output streams through."""
+    """Run `torchrun --standalone --nproc-per-node=N -m profond ARGV` in this process (torch's
+    launcher API, torch.distributed.run) and return the exit code of the group: 0, or rank 0's
+    when it failed (it printed its one-line error), else the first failed rank's.
+
+    torchrun's own report of a failed group (ChildFailedError's traceback and table, the agent's
+    error log) is not shown: it would repeat rank 0's line in a traceback.
+    """
     if config.engine != "torch":
         raise ValueError(f"--nproc: expected --engine torch for several processes; got "
                          f"--engine {config.engine}")
-    command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-               f"--nproc-per-node={nproc}", "-m", "profond", *config_argv(config, **extra)]
-    return subprocess.run(command, check=False).returncode
+    from torch.distributed import run
+    from torch.distributed.elastic.multiprocessing.errors import ChildFailedError
+
+    args = run.parse_args(["--standalone", f"--nproc-per-node={nproc}", "-m", "profond",
+                           *config_argv(config, **extra)])
+    agent_log = logging.getLogger("torch.distributed.elastic")
+    level = agent_log.level
+    agent_log.setLevel(logging.CRITICAL)
+    try:
+        run.run(args)
+    except ChildFailedError as exc:
+        failure = exc.failures.get(0) or exc.get_first_failure()[1]
+        return failure.exitcode if failure.exitcode > 0 else 128 - failure.exitcode
+    finally:
+        agent_log.setLevel(level)
+    return 0

@@ -5,12 +5,21 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import console, fail, pairs_table, print_json_last, rows_table, screen
+from profond.cli.common import (
+    console,
+    fail,
+    one_line_errors,
+    pairs_table,
+    print_json_last,
+    rows_table,
+    screen,
+)
 
 app = typer.Typer(help="Inspect and compare recorded training runs.", no_args_is_help=True)
 
 
 @app.command("list")
+@one_line_errors
 def list_(as_json: bool = typer.Option(False, "--json", help="Print only one JSON object on "
                                       "stdout (the table goes to stderr).")):
     """Every run, newest first: status, epochs and test accuracy (model, data and engine are in
@@ -23,6 +32,7 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print only one JSO
 
 
 @app.command("show")
+@one_line_errors
 def show(run_id: str = typer.Argument(..., help="Run id, or a prefix only it starts with "
                                      "(see `profond runs list`)."),
          as_json: bool = typer.Option(False, "--json", help="Print only one JSON object on "
@@ -47,6 +57,7 @@ def show(run_id: str = typer.Argument(..., help="Run id, or a prefix only it sta
 
 
 @app.command("compare")
+@one_line_errors
 def compare(run_ids: Annotated[list[str],
                                typer.Argument(help="Two or more run ids (or unique prefixes).")],
             as_json: bool = typer.Option(False, "--json", help="Print only one JSON object on "
@@ -64,6 +75,7 @@ def compare(run_ids: Annotated[list[str],
 
 
 @app.command("plot")
+@one_line_errors
 def plot(run_ids: Annotated[list[str],
                             typer.Argument(help="One or more run ids (or unique prefixes).")],
          metric: str = typer.Option("val_acc", "--metric", help="loss, acc, val_loss, val_acc."),

@@ -10,12 +10,13 @@ from typing import Annotated
 import typer
 
 from profond import names
-from profond.cli.common import err_console, fail, report_run
+from profond.cli.common import err_console, fail, one_line_errors, report_run
 from profond.train.recipes import describe
 
 RECIPE = "Default: the model's recipe (see below)."
 
 
+@one_line_errors
 def train(
     model: str = typer.Argument(None, help=f"Model: {', '.join(names.MODELS)} (omit with "
                                 "--resume)."),
@@ -96,7 +97,10 @@ def train(
         fail(exc.args[0], code=1)
     except ValueError as exc:
         fail(str(exc))
-    result = run_recipe(config, run=run, out=out, ctx=ctx)
+    try:
+        result = run_recipe(config, run=run, out=out, ctx=ctx)
+    finally:
+        distributed.leave(ctx)
     if result is None:  # a follower rank: rank 0 prints
         return
     report_run(result.final, result.outputs, f"{config.model} on {config.data} "

@@ -12,11 +12,20 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import console, err_console, fail, print_json_last, rows_table
+from profond.cli.common import (
+    console,
+    err_console,
+    fail,
+    one_line_errors,
+    print_json_last,
+    rows_table,
+)
 
+MANY_TRIALS = 200  # above this, a search asks first (or takes --yes)
 _TRIAL: dict = {}  # what each worker process receives once: splits, dataset facts, store root
 
 
+@one_line_errors
 def tune(
     model: str = typer.Argument(..., help="Model, as for `profond train`."),
     data: str = typer.Option("digits", "--data", help="Dataset (see `profond data list`)."),
@@ -35,6 +44,8 @@ def tune(
     val_fraction: float = typer.Option(0.2, "--val-fraction", help="Validation part of train."),
     engine: str = typer.Option("torch", "--engine", help="Engine, as for `profond train`."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object last on stdout."),
+    yes: bool = typer.Option(False, "--yes", help=f"Run more than {MANY_TRIALS} trials without "
+                             "asking."),
 ) -> None:
     """Search hyperparameters on a validation split; retrain the best, test it once."""
     from profond.checks import check_int, check_range
@@ -50,6 +61,7 @@ def tune(
         options = trial_configs(model, data, engine, epochs, seed, val_fraction, configs)
     except ValueError as exc:
         fail(str(exc))
+    _confirm_many(len(options), yes)
     from profond.data import load
 
     dataset = load(data)
@@ -70,6 +82,19 @@ def tune(
                   f"(run {final['run_id']}); summary: {path}", highlight=False)
     if as_json:
         print_json_last(summary)
+
+
+def _confirm_many(n: int, yes: bool) -> None:
+    """Above MANY_TRIALS trials: ask on a terminal, else require --yes (a usage error)."""
+    import sys
+
+    if n <= MANY_TRIALS or yes:
+        return
+    if not sys.stdin.isatty():
+        fail(f"--yes: expected to confirm a search of more than {MANY_TRIALS} trials; got {n:,} "
+             f"trials without it")
+    if not typer.confirm(f"{n:,} trials: run them all?", err=True):
+        fail(f"stopped before {n:,} trials", code=1)
 
 
 def trial_configs(model, data, engine, epochs, seed, val_fraction, params: list[dict]) -> list:

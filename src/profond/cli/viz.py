@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import console, fail, print_json_last
+from profond.cli.common import console, fail, one_line_errors, print_json_last
 
 app = typer.Typer(help="Pictures of a trained CNN (mnist1d-cnn, lenet5): filters, feature maps.",
                   no_args_is_help=True)
@@ -17,6 +17,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object las
 
 
 @app.command("filters")
+@one_line_errors
 def filters(
     run: RunArg,
     out: Annotated[Path, typer.Option("--out", help="PNG path (default RUN/filters.png).")] = None,
@@ -31,6 +32,7 @@ def filters(
 
 
 @app.command("activations")
+@one_line_errors
 def activations(
     run: RunArg,
     index: Annotated[int, typer.Option("--index", help="Which test example to feed.")] = 0,

@@ -17,7 +17,7 @@ from urllib.request import urlopen
 import numpy as np
 
 from profond.checks import check_choice
-from profond.data.cache import cache_path, cached_arrays
+from profond.data.cache import cache_path, cached_arrays, set_aside
 from profond.data.dataset import Dataset
 from profond.io import atomic_write
 from profond.paths import cache_dir
@@ -117,8 +117,9 @@ def fetch(source: Source, filename: str) -> Path:
     dest = cache_dir() / source.name / filename
     expected = source.sha256[filename]
     if dest.exists():
-        _check_sha256(str(dest), _sha256_of(dest), expected)
-        return dest
+        if _sha256_of(dest) == expected:
+            return dest
+        set_aside(dest, ChecksumError(f"expected sha256 {expected}"))
     failures = []
     for base in source.mirrors:
         try:
@@ -143,8 +144,8 @@ def fetch_all(source: Source, filenames) -> list[Path]:
     if len(failures) == 1:
         raise DownloadError(failures[0])
     if failures:
-        raise DownloadError(f"{source.name}: {len(failures)} files are missing:\n" +
-                            "\n".join(f"- {f.removeprefix(source.name + ': ')}" for f in failures))
+        raise DownloadError(f"{source.name}: {len(failures)} files are missing: " +
+                            " | ".join(f.removeprefix(source.name + ": ") for f in failures))
     return paths
 
 

@@ -2,8 +2,11 @@
 
 A checkpoint is a folder holding `checkpoint.json` and the safetensors file it names by its SHA-256.
 The tensors go to a fresh file first, then the JSON is replaced atomically, so a run killed at any
-instant leaves the previous complete checkpoint or the new one, never a mix.
-`model.safetensors` (weights only, keys as the model's state_dict) is what other tools load.
+instant leaves the previous complete checkpoint or the new one, never a mix; a folder without its
+index (killed during the first checkpoint) holds no checkpoint (`has_checkpoint` is False).
+A damaged one (a checksum that does not match, unreadable JSON) is refused with DamagedFileError.
+`model.safetensors` (weights only, keys as the model's state_dict, and a SHA-256 of them in its
+metadata) is what other tools load.
 """
 
 import hashlib
@@ -14,10 +17,16 @@ from pathlib import Path
 import numpy as np
 import safetensors.numpy
 
-from profond.io import atomic_write, atomic_write_json
+from profond.io import DamagedFileError, atomic_write, atomic_write_json, read_json
 
 FORMAT = "profond-checkpoint-1"
 INDEX = "checkpoint.json"
+DIGEST = "profond.sha256"  # model.safetensors metadata: SHA-256 of its arrays (`_arrays_digest`)
+
+
+def has_checkpoint(folder: str | Path) -> bool:
+    """Whether `folder` holds a complete checkpoint (its index was written last)."""
+    return (Path(folder) / INDEX).is_file()
 
 
 def save_checkpoint(folder: str | Path, state: Mapping[str, np.ndarray | float | int],
@@ -43,36 +52,76 @@ def save_checkpoint(folder: str | Path, state: Mapping[str, np.ndarray | float |
 
 
 def load_checkpoint(folder: str | Path) -> tuple[dict[str, np.ndarray], dict]:
-    """Read what `save_checkpoint` wrote: (state, meta). Only JSON and safetensors are parsed."""
+    """Read what `save_checkpoint` wrote: (state, meta). Only JSON and safetensors are parsed;
+    DamagedFileError if anything does not match its index."""
     folder = Path(folder)
     index_path = folder / INDEX
     if not index_path.is_file():
         raise FileNotFoundError(f"checkpoint: expected {index_path}; no such file")
-    index = json.loads(index_path.read_text(encoding="utf-8"))
-    if index.get("format") != FORMAT:
-        raise ValueError(f"checkpoint format: expected {FORMAT!r}; got {index.get('format')!r}")
-    data = (folder / index["tensors"]).read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != index["sha256"]:
-        raise ValueError(f"checkpoint {index['tensors']}: expected sha256 {index['sha256']}; "
-                         f"got {digest}")
-    state = dict(safetensors.numpy.load(data))
-    for name, entry in index["scalars"].items():
-        state[name] = np.array(entry["value"], dtype=entry["dtype"])
-    return state, index["meta"]
+    index = read_json(index_path)
+    if not isinstance(index, dict) or index.get("format") != FORMAT:
+        raise DamagedFileError(f"{index_path}: expected a {FORMAT} index; got "
+                               f"{_clip(index)}")
+    tensors = folder / str(index.get("tensors"))
+    try:
+        data = tensors.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != index["sha256"]:
+            raise DamagedFileError(f"{tensors}: expected sha256 {index['sha256']}; got {digest} "
+                                   f"(a damaged checkpoint)")
+        state = dict(safetensors.numpy.load(data))
+        for name, entry in index["scalars"].items():
+            state[name] = np.array(entry["value"], dtype=entry["dtype"])
+        return state, dict(index["meta"])
+    except FileNotFoundError:
+        raise DamagedFileError(f"{index_path}: names {tensors.name}, which is missing") from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DamagedFileError(f"{index_path}: expected a complete {FORMAT} index; got "
+                               f"{type(exc).__name__}: {exc}") from None
 
 
 def save_weights(path: str | Path, state: Mapping[str, np.ndarray], metadata: dict | None = None
                  ) -> Path:
-    """Model weights alone as one safetensors file (metadata: str -> str, e.g. the model name)."""
-    data = safetensors.numpy.save({k: np.ascontiguousarray(v) for k, v in state.items()},
-                                  metadata={k: str(v) for k, v in (metadata or {}).items()})
+    """Model weights alone as one safetensors file (metadata: str -> str, e.g. the model name,
+    plus the arrays' SHA-256 that `load_weights` checks)."""
+    arrays = {k: np.ascontiguousarray(v) for k, v in state.items()}
+    metadata = {**{k: str(v) for k, v in (metadata or {}).items()},
+                DIGEST: _arrays_digest(arrays)}
+    data = safetensors.numpy.save(arrays, metadata=metadata)
     return atomic_write(path, lambda tmp: tmp.write_bytes(data))
 
 
 def load_weights(path: str | Path) -> dict[str, np.ndarray]:
-    """The arrays of a safetensors file; raises on anything that is not one (pickles included)."""
-    return dict(safetensors.numpy.load(Path(path).read_bytes()))
+    """The arrays of a safetensors file; DamagedFileError on anything that is not one (pickles
+    included) or whose arrays do not match the SHA-256 `save_weights` recorded."""
+    path = Path(path)
+    data = path.read_bytes()
+    try:
+        arrays = dict(safetensors.numpy.load(data))
+        header = json.loads(data[8:8 + int.from_bytes(data[:8], "little")])
+    except Exception as exc:  # safetensors' own error type: not a safetensors file
+        raise DamagedFileError(f"{path}: expected a safetensors file; got a damaged or "
+                               f"different file ({exc})") from None
+    expected = (header.get("__metadata__") or {}).get(DIGEST)
+    if expected is not None and expected != _arrays_digest(arrays):
+        raise DamagedFileError(f"{path}: expected weights with sha256 {expected}; got others "
+                               f"(a damaged file)")
+    return arrays
+
+
+def _arrays_digest(arrays: Mapping[str, np.ndarray]) -> str:
+    """SHA-256 over each array's name, dtype, shape and bytes, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        value = np.ascontiguousarray(arrays[name])
+        digest.update(f"{name}|{value.dtype.str}|{value.shape}|".encode())
+        digest.update(value.tobytes())
+    return digest.hexdigest()
+
+
+def _clip(value, n: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= n else text[:n] + "..."
 
 
 def _split(state: Mapping) -> tuple[dict[str, np.ndarray], dict[str, dict]]:

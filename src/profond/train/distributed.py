@@ -9,9 +9,10 @@ gradients, and metrics are all-reduced. Rank 0 alone writes: the run row, checkp
 progress bar and results.
 """
 
-import atexit
+import gc
 import os
 import warnings
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,9 +38,14 @@ def wrap(learner, ctx: Context | None):
     return learner if ctx is None else DistributedLearner(learner, ctx)
 
 
+# the learners wrapped in this process, which `leave` unwraps
+_MEMBERS: "weakref.WeakSet[DistributedLearner]" = weakref.WeakSet()
+
+
 def init_from_env() -> Context | None:
     """Join torchrun's process group (once); None for a lone process. On CUDA each process takes
-    the GPU of its LOCAL_RANK before any model is built, so "cuda" means its own device."""
+    the GPU of its LOCAL_RANK before any model is built, so "cuda" means its own device.
+    Every caller ends with `leave`, while the interpreter is whole."""
     if not launched():
         return None
     import torch
@@ -51,18 +57,27 @@ def init_from_env() -> Context | None:
         torch.cuda.set_device(local_rank)
     if not dist.is_initialized():
         dist.init_process_group(backend)
-        atexit.register(_leave_group)
     return Context(dist.get_rank(), dist.get_world_size(), local_rank, backend)
 
 
-def _leave_group() -> None:
-    """At exit, wait for every rank before tearing the group down: a follower that tore its gloo
-    connections down while rank 0 was still writing the run's files sometimes aborted ("terminate
-    called without an active exception")."""
+def leave(ctx: Context | None) -> None:
+    """Unwrap this process's DDP models, wait for every rank, and destroy the process group, so
+    that its backend's threads are joined before the interpreter finalizes.
+
+    Left to interpreter exit (atexit), `destroy_process_group` only dropped the group from the
+    registry: each DistributedDataParallel's reducer still held the group, so gloo's worker
+    threads outlived it, and the group died during finalization. A worker that then released
+    a tensor had to take the GIL; CPython ends such a thread with pthread_exit, whose forced
+    unwinding through gloo's noexcept frames calls std::terminate: "terminate called without
+    an active exception", about once in 30 runs, at rank 1 (which exits first).
+    """
     import torch.distributed as dist
 
-    if not dist.is_initialized():
+    if ctx is None or not dist.is_initialized():
         return
+    for learner in list(_MEMBERS):
+        learner.unwrap()
+    gc.collect()  # DDP's hooks form reference cycles: free the reducers now
     try:
         dist.barrier()
     finally:
@@ -84,6 +99,7 @@ class DistributedLearner:
         from torch.nn.parallel import DistributedDataParallel
 
         self.inner, self.ctx = learner, ctx
+        self._forward, self._loss_fn = learner.forward, learner.loss_fn
         device = learner.device
         # "cuda" without an index is the current device: the one init_from_env set for this rank
         device_ids = ([device.index if device.index is not None else torch.cuda.current_device()]
@@ -97,6 +113,12 @@ class DistributedLearner:
                                                       broadcast_buffers=False)
         self.loss = _ScaledLoss(learner.loss_fn)
         learner.loss_fn = self.loss
+        _MEMBERS.add(self)
+
+    def unwrap(self) -> None:
+        """Give the learner back its own forward and loss: the DDP wrapper, and the process
+        group its reducer holds, can then be freed."""
+        self.inner.forward, self.inner.loss_fn = self._forward, self._loss_fn
 
     def __getattr__(self, name):  # model, device, task, predict, state_dict, ...: the learner's
         return getattr(self.inner, name)
@@ -159,10 +181,11 @@ def follow(learner: DistributedLearner, splits: dict, config, run=None) -> None:
     """What ranks other than 0 do: the same Trainer, batches and collectives as rank 0, without
     the run store, the progress bar or any file; then the test evaluation (a collective too).
     `run` is the run being resumed, if any: its last checkpoint is read, never written."""
+    from profond.train.checkpoint import has_checkpoint
     from profond.train.trainer import Trainer
 
     initial_epoch = 0
-    if run is not None and run.checkpoint_dir.exists():
+    if run is not None and has_checkpoint(run.checkpoint_dir):
         from profond.train.checkpoint import load_checkpoint
         from profond.train.runs import pop_rng_states
 

@@ -86,7 +86,39 @@ def n_outputs(dataset, splits: dict) -> int:
 
 def build_learner(config: TrainConfig, input_shape: tuple[int, ...], outputs: int, task: str):
     """The resolved `config`'s model, loss and optimizer on its engine, as a Learner."""
+    check_memory(config, int(np.prod(input_shape)), outputs)
     return ENGINES[config.engine](config, tuple(input_shape), outputs, task)
+
+
+def check_memory(config: TrainConfig, inputs: int, outputs: int) -> None:
+    """ValueError naming --hidden when the mlp would not fit in the memory this machine has
+    available: its weights, gradients and two Adam moments (4 float32 copies of its parameters)
+    and, per example of a batch, each hidden unit's input, output and gradient (3 float32)."""
+    if config.model != "mlp" or not config.hidden:
+        return
+    sizes = [inputs, *config.hidden, outputs]
+    params = sum((a + 1) * b for a, b in zip(sizes, sizes[1:], strict=False))
+    needed = 16 * params + 12 * (config.batch_size or 1) * sum(config.hidden)
+    available = available_memory()
+    if needed > available:
+        raise ValueError(f"--hidden: expected layers that fit in memory ({params:,} parameters "
+                         f"and a batch's activations need {needed / 2**30:,.1f} GiB; "
+                         f"{available / 2**30:,.1f} GiB available); got "
+                         f"{','.join(map(str, config.hidden))}")
+
+
+def available_memory() -> int:
+    """Bytes this machine can still give (MemAvailable in /proc/meminfo, else physical memory)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import os
+
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
 
 
 def model_options(config: TrainConfig) -> dict:
@@ -185,7 +217,8 @@ def callbacks_for(config: TrainConfig) -> list:
 
 def fit_and_test(learner, splits: dict, config: TrainConfig, run, callbacks=()):
     """Train with the one Trainer, recording every epoch and checkpoint in `run` (a resumed run
-    restarts after its last checkpoint); test once at the end. Returns (final, history).
+    restarts after its last complete checkpoint, with the epochs it covers); test once at the end.
+    Returns (final, history).
 
     Raises TrainingDiverged or KeyboardInterrupt after recording the run as failed or interrupted.
     """
@@ -193,7 +226,7 @@ def fit_and_test(learner, splits: dict, config: TrainConfig, run, callbacks=()):
     from profond.train.runs import RunRecorder, guard, restore
     from profond.train.trainer import Trainer
 
-    initial_epoch = restore(run, learner) if run.checkpoint_dir.exists() else 0
+    initial_epoch = restore(run, learner)
     trainer = Trainer(config.epochs, config.batch_size, seed=config.seed,
                       eval_train=config.eval_train,
                       callbacks=[*callbacks_for(config), *callbacks,
@@ -276,6 +309,8 @@ def train(config: TrainConfig, *, run=None, out: Path | None = None, callbacks=(
 
         run_id = new_run_id(config.model, config.data, config.engine, f"s{config.seed}")
         run = RunStore().create(config.to_dict(), run_id, folder=out)
+    else:
+        run.lock()  # a second `--resume` of a run that still trains stops here
     try:
         final, history = fit_and_test(learner, splits, config, run, callbacks)
     except KeyboardInterrupt:

@@ -8,6 +8,7 @@ table (WAL mode, so `profond runs list` can read while a run writes) mirrors the
 status: running, finished, failed (diverged or crashed) or interrupted (Ctrl-C, or killed).
 """
 
+import fcntl
 import importlib.util
 import json
 import os
@@ -23,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
-from profond.io import atomic_write_json
+from profond.io import DamagedFileError, atomic_write_json, remove_temporaries
 from profond.paths import runs_dir
 from profond.train.callbacks import Callback, TrainingDiverged
-from profond.train.checkpoint import load_checkpoint, save_checkpoint, save_weights
+from profond.train.checkpoint import has_checkpoint, load_checkpoint, save_checkpoint, save_weights
 
 STATUSES = ("running", "finished", "failed", "interrupted")
 _SCHEMA = """CREATE TABLE IF NOT EXISTS runs (
@@ -42,25 +43,34 @@ class RunStore:
 
     def __init__(self, root: str | Path | None = None):
         self.root = Path(root) if root is not None else runs_dir()
-        self.root.mkdir(parents=True, exist_ok=True)
         self.db_path = self.root / "runs.sqlite"
-        with closing(self._connect()) as db, db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute(_SCHEMA)
+        self.read_only = False
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with self._session() as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute(_SCHEMA)
+        except PermissionError:  # a store this user may read but not write: list and show it
+            if not os.access(self.db_path, os.R_OK):
+                raise
+            self.read_only = True
 
     def create(self, config: dict, run_id: str | None = None,
                folder: str | Path | None = None) -> "Run":
         """A new run with status "running": its folder (default `<root>/<id>`), config.json, row."""
         run_id = run_id or new_run_id(config.get("model", "run"))
         folder = Path(folder).resolve() if folder is not None else self.root / run_id
+        if folder.exists() and not folder.is_dir():
+            raise FileExistsError(f"--out: expected a folder; {folder} is a file")
         folder.mkdir(parents=True, exist_ok=folder != self.root / run_id)
-        atomic_write_json(folder / "config.json", config)
+        run = Run(self, run_id, folder).lock()
         now = time.time()
-        with closing(self._connect()) as db, db:
+        with self._session() as db:  # the row first: a run killed at once resumes
             db.execute("INSERT INTO runs (id, status, created, updated, config, pid, folder) "
                        "VALUES (?,?,?,?,?,?,?)", (run_id, "running", now, now, json.dumps(config),
                                                   os.getpid(), str(folder)))
-        return Run(self, run_id, folder)
+        atomic_write_json(folder / "config.json", config)
+        return run
 
     def open(self, run_id: str) -> "Run":
         record = self.get(run_id)
@@ -69,7 +79,7 @@ class RunStore:
     def get(self, run_id: str) -> dict:
         """One run as a dict (JSON columns decoded), by its id or, as git takes a short hash, by a
         prefix that only one id starts with; KeyError naming the id if unknown or ambiguous."""
-        with closing(self._connect()) as db:
+        with self._session() as db:
             row = db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
             rows = [] if row or not run_id else db.execute(
                 "SELECT * FROM runs WHERE substr(id, 1, length(?)) = ? ORDER BY id LIMIT 4",
@@ -85,7 +95,7 @@ class RunStore:
 
     def list(self) -> list[dict]:
         """Every run, newest first."""
-        with closing(self._connect()) as db:
+        with self._session() as db:
             rows = db.execute("SELECT * FROM runs ORDER BY created DESC, id DESC").fetchall()
         return [_decode(row) for row in rows]
 
@@ -95,12 +105,31 @@ class RunStore:
         if "status" in fields and fields["status"] not in STATUSES:
             raise ValueError(f"status: expected one of {STATUSES}; got {fields['status']!r}")
         assignments = ", ".join(f"{k} = ?" for k in fields)
-        with closing(self._connect()) as db, db:
+        with self._session() as db:
             db.execute(f"UPDATE runs SET {assignments}, updated = ? WHERE id = ?",
                        (*fields.values(), time.time(), run_id))
 
+    @contextmanager
+    def _session(self) -> Iterator[sqlite3.Connection]:
+        """A connection, committed when the block succeeds; SQLite's errors as OSErrors naming
+        the file (PermissionError for a store that cannot be written)."""
+        try:
+            with closing(self._connect()) as db, db:
+                yield db
+        except sqlite3.OperationalError as exc:
+            if "readonly" in str(exc) or "unable to open" in str(exc):
+                raise PermissionError(f"{self.db_path}: expected a runs store this user may "
+                                      f"write; got {exc}") from None
+            raise OSError(f"{self.db_path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise DamagedFileError(f"{self.db_path}: expected a runs database; got a damaged "
+                                   f"file ({exc}); move it aside to start a new store") from None
+
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.db_path, timeout=30)
+        if self.read_only:  # immutable: SQLite writes no -wal or -shm file beside it
+            db = sqlite3.connect(f"{self.db_path.resolve().as_uri()}?immutable=1", uri=True)
+        else:
+            db = sqlite3.connect(self.db_path, timeout=30)
         db.row_factory = sqlite3.Row
         return db
 
@@ -111,6 +140,7 @@ class Run:
     def __init__(self, store: RunStore, run_id: str, folder: Path):
         self.store, self.id, self.folder = store, run_id, folder
         self.checkpoint_dir = self.folder / "checkpoint"
+        self._lock: int | None = None  # the descriptor holding `lock`'s flock
         self.energy: dict = {}  # kWh and CO2e, filled by its RunRecorder when training ends
 
     @property
@@ -119,7 +149,33 @@ class Run:
 
     @property
     def config(self) -> dict:
-        return json.loads((self.folder / "config.json").read_text(encoding="utf-8"))
+        """The run's options, from its row (config.json is the same, for people and tools)."""
+        return self.record["config"]
+
+    def lock(self) -> "Run":
+        """Become the one process writing this run (an exclusive flock on `<folder>/.lock`, held
+        until `finish` or this process ends); RunBusy naming the process that holds it."""
+        if self._lock is not None:
+            return self
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.folder / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode(errors="replace").strip() or "another process"
+            os.close(fd)
+            raise RunBusy(f"run {self.id}: expected no other process writing it; process "
+                          f"{holder} holds {self.folder / '.lock'} (wait for it, or stop it)"
+                          ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._lock = fd
+        return self
+
+    def unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor releases the flock
+            self._lock = None
 
     def log_epoch(self, logs: dict) -> None:
         """Append one epoch's metrics (to metrics.json and the row)."""
@@ -128,8 +184,13 @@ class Run:
         self.store.update(self.id, epochs=epochs)
 
     def truncate_epochs(self, n: int) -> list[dict]:
-        """Keep the first `n` epochs (a resumed run redoes the epoch it was killed in)."""
-        epochs = self.record["epochs"][:n]
+        """Keep the first `n` epochs (a resumed run redoes what came after its checkpoint), and
+        reopen the run: what killed writes left is removed, config.json written again."""
+        record = self.record
+        epochs = record["epochs"][:n]
+        for folder in (self.folder, self.checkpoint_dir):
+            remove_temporaries(folder)
+        atomic_write_json(self.folder / "config.json", record["config"])
         atomic_write_json(self.folder / "metrics.json", epochs)
         self.store.update(self.id, epochs=epochs, status="running", error="", pid=os.getpid())
         return epochs
@@ -147,6 +208,11 @@ class Run:
             atomic_write_json(self.folder / "final.json", final)
             self.store.update(self.id, final=final)
         self.store.update(self.id, status=status, error=error)
+        self.unlock()
+
+
+class RunBusy(OSError):
+    """Another process writes this run (`Run.lock`)."""
 
 
 def epoch_columns(epochs: list[dict]) -> dict[str, list]:
@@ -278,16 +344,42 @@ def save_model(run: Run, learner) -> Path:
 
 
 def _rng_states() -> dict[str, np.ndarray]:
-    """torch's CPU generator and, when CUDA is in use, every GPU's (dropout and augmentation on a
-    GPU draw from the device's own generator): "rng.torch", "rng.cuda.<i>"."""
+    """The generators dropout and augmentation draw from: the scratch engine's ("rng.scratch"),
+    torch's CPU one and, when CUDA is in use, every GPU's ("rng.torch", "rng.cuda.<i>")."""
+    states = {}
+    if "profond.scratch.rng" in sys.modules:
+        state = sys.modules["profond.scratch.rng"].generator().bit_generator.state
+        words = [state["state"]["state"], state["state"]["inc"]]
+        states["rng.scratch"] = np.array(
+            [w >> shift & (2**64 - 1) for w in words for shift in (0, 64)]
+            + [state["has_uint32"], state["uinteger"]], dtype=np.uint64)
     torch = sys.modules.get("torch")
     if torch is None:
-        return {}
-    states = {"rng.torch": torch.get_rng_state().numpy()}
+        return states
+    states["rng.torch"] = torch.get_rng_state().numpy()
     if torch.cuda.is_available() and torch.cuda.is_initialized():
         states.update((f"rng.cuda.{i}", s.numpy())
                       for i, s in enumerate(torch.cuda.get_rng_state_all()))
     return states
+
+
+def _set_rng_states(rng: dict[str, np.ndarray]) -> None:
+    """Put back what `_rng_states` saved."""
+    if "rng.scratch" in rng:
+        from profond.scratch.rng import generator
+
+        lo, hi, inc_lo, inc_hi, has_uint32, uinteger = (int(w) for w in rng["rng.scratch"])
+        generator().bit_generator.state = {
+            "bit_generator": "PCG64", "has_uint32": has_uint32, "uinteger": uinteger,
+            "state": {"state": lo | hi << 64, "inc": inc_lo | inc_hi << 64}}
+    if "rng.torch" in rng:
+        import torch
+
+        torch.set_rng_state(torch.from_numpy(rng["rng.torch"]))
+        n_gpus = sum(key.startswith("rng.cuda.") for key in rng)
+        gpus = [torch.from_numpy(rng[f"rng.cuda.{i}"]) for i in range(n_gpus)]
+        if gpus and torch.cuda.is_available() and len(gpus) == torch.cuda.device_count():
+            torch.cuda.set_rng_state_all(gpus)
 
 
 def pop_rng_states(state: dict) -> dict[str, np.ndarray]:
@@ -296,18 +388,16 @@ def pop_rng_states(state: dict) -> dict[str, np.ndarray]:
 
 
 def restore(run: Run, learner) -> int:
-    """Load the run's last checkpoint into `learner` (and torch's RNGs); return its epoch."""
+    """Reopen `run` where its last complete checkpoint left it: load that checkpoint into
+    `learner` (and torch's RNGs), keep the epochs it covers, and return its epoch; 0, and no
+    epoch kept, when it has none (killed before its first checkpoint was whole)."""
+    if not has_checkpoint(run.checkpoint_dir):
+        run.truncate_epochs(0)
+        return 0
     state, meta = load_checkpoint(run.checkpoint_dir)
     rng = pop_rng_states(state)
     learner.load_state_dict(state)
-    if rng:
-        import torch
-
-        torch.set_rng_state(torch.from_numpy(rng["rng.torch"]))
-        n_gpus = sum(key.startswith("rng.cuda.") for key in rng)
-        gpus = [torch.from_numpy(rng[f"rng.cuda.{i}"]) for i in range(n_gpus)]
-        if gpus and torch.cuda.is_available() and len(gpus) == torch.cuda.device_count():
-            torch.cuda.set_rng_state_all(gpus)
+    _set_rng_states(rng)
     run.truncate_epochs(meta["epoch"])
     return meta["epoch"]
 
@@ -326,5 +416,8 @@ def guard(run: Run, learner) -> Iterator[None]:
         run.finish("interrupted", error="interrupted by the user (Ctrl-C)")
         raise
     except Exception as exc:
-        run.finish("failed", error=f"{type(exc).__name__}: {exc}")
+        try:
+            run.finish("failed", error=f"{type(exc).__name__}: {exc}")
+        except OSError:  # a full disk or a lost store: the first error is the one to report
+            pass
         raise

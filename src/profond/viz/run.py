@@ -5,10 +5,11 @@ The folder holds `config.json` ({"model": "mnist1d-cnn" | "lenet5", "data": ...,
 twins with the same keys). Loading parses JSON and safetensors only, never a pickle.
 """
 
-import json
 from pathlib import Path
 
 import numpy as np
+
+from profond.io import read_json
 
 LAST_LAYER = {"mnist1d-cnn": "linear.weight", "lenet5": "fc3.weight"}
 
@@ -18,24 +19,23 @@ def load_config(folder: str | Path) -> dict:
     path = folder / "config.json"
     if not path.is_file():
         raise FileNotFoundError(f"RUN: expected a run folder with config.json; {folder} has none")
-    config = json.loads(path.read_text(encoding="utf-8"))
-    if config.get("model") not in LAST_LAYER:
+    config = read_json(path)
+    if not isinstance(config, dict) or config.get("model") not in LAST_LAYER:
         raise ValueError(f"config.json model: expected one of {', '.join(LAST_LAYER)}; "
-                         f"got {config.get('model')!r}")
+                         f"got {(config.get('model') if isinstance(config, dict) else config)!r}")
     return config
 
 
 def load_model(folder: str | Path, input_shape: tuple[int, ...]):
     """The scratch twin of the run's model, sized for `input_shape`, with the run's weights."""
-    from safetensors.numpy import load_file
-
     from profond.scratch.models import create_model
+    from profond.train.checkpoint import load_weights
 
     config = load_config(folder)
     weights_path = Path(folder) / "model.safetensors"
     if not weights_path.is_file():
         raise FileNotFoundError(f"RUN: expected {weights_path}; no such file")
-    weights = load_file(str(weights_path))
+    weights = load_weights(weights_path)
     first = weights["conv1.weight"]
     options = {"channels": first.shape[0]} if config["model"] == "mnist1d-cnn" else {}
     num_classes = weights[LAST_LAYER[config["model"]]].shape[0]
