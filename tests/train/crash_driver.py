@@ -1,6 +1,6 @@
 """Fault injection for tests/test_run_faults.py (test-only; nothing in profond reads it).
 
-    python tests/crash_driver.py RUNS [--epochs-covered 2]
+    python tests/train/crash_driver.py RUNS [--epochs-covered 2]
 
 Trains a small scratch-engine MLP with the recipe, uninterrupted, into the store RUNS/full. Then,
 for every atomic rename of profond.io (os.replace) up to the end of the covered epochs, and for

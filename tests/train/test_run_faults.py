@@ -1,6 +1,6 @@
 """Nothing lost on kill: a run killed before, after or in the middle of any of its atomic writes
-over its first two epochs resumes, and ends as the uninterrupted run ends (tests/crash_driver.py
-does the killing)."""
+over its first two epochs resumes, and ends as the uninterrupted run ends
+(tests/train/crash_driver.py does the killing)."""
 
 import json
 import subprocess
