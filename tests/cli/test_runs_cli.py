@@ -108,3 +108,19 @@ def test_a_diverging_train_is_stored_as_failed_with_the_message(store):
                         r"exploded to \S+ \(over 1e\+06 x the first batch's \S+\))"
                         r" at epoch 1 step \d+; "
                         r"try a lower learning rate \(got lr=1e\+06\)", record["error"])
+
+
+def test_an_ambiguous_prefix_gets_the_same_line_in_viz_and_finetune(tmp_path, monkeypatch):
+    from profond.train.runs import RunStore
+
+    monkeypatch.setenv("PROFOND_RUNS", str(tmp_path))
+    store = RunStore(tmp_path)
+    for suffix in ("a", "b"):
+        store.create({"model": "mlp"}, f"20990101-000000-twin-{suffix}")
+    shown = runner.invoke(app, ["runs", "show", "20990101"])
+    for args in (["viz", "filters", "20990101"],
+                 ["finetune", "--from", "20990101", "--data", "digits"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code in (1, 2), result.output
+        assert "starts several" in result.stderr
+        assert result.stderr.strip().splitlines()[-1] == shown.stderr.strip().splitlines()[-1]

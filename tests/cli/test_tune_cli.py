@@ -4,6 +4,7 @@ import dataclasses
 import json
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -56,6 +57,8 @@ def test_trials_are_runs_ranked_on_validation_and_test_data_cannot_change_the_ch
     final = records[clean["run_id"]]  # the winner, retrained on train + val and tested once
     assert final["config"]["val_fraction"] == 0 and final["config"]["lr"] == best["params"]["lr"]
     assert final["final"]["test_acc"] == clean["test_acc"]
+    # its id is its folder's name, beside the trials'
+    assert clean["run_id"] == f"{clean['tune_id']}-final" == Path(final["folder"]).name
     assert len(records) == len(trials) + 1
     # energy metering is opt-in (`profond train --energy`): trials are not metered
     assert not any("energy_kwh" in r["final"] for r in trial_runs)

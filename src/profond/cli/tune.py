@@ -72,7 +72,7 @@ def tune(
         trials_done = search_trials(dataset, options, workers, tune_id, on_done=on_done)
     summary = report(trials_done, list(space), dataset.task, tune_id, search)
     best = trials_done[summary["best_trial"]]
-    final = retrain(options[best.index], _runs_root() / tune_id / "final")
+    final = retrain(options[best.index], f"{tune_id}-final")
     summary.update(run_id=final["run_id"], test_acc=final["test_acc"],
                    test_loss=final["test_loss"])
     from profond.io import atomic_write_json
@@ -189,12 +189,13 @@ def report(trials: list, varied: list[str], task: str, tune_id: str, search: str
                         **t.metrics, "run_id": t.run_id, "error": t.error} for t in trials]}
 
 
-def retrain(config, out: Path) -> dict:
+def retrain(config, run_id: str) -> dict:
     """The recipe with the winning config on the whole training set (no validation part): the one
-    evaluation on test. Returns its final metrics."""
+    evaluation on test, as run `run_id` in the store's folder of that name. Returns its final
+    metrics."""
     from profond.cli.train import run_recipe
 
-    return run_recipe(config.replace(val_fraction=0.0), out=out).final
+    return run_recipe(config.replace(val_fraction=0.0), run_id=run_id).final
 
 
 def _progress(total: int):

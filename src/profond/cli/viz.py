@@ -57,13 +57,15 @@ def activations(
 def _folder(run: str) -> Path:
     """A run's folder from a path, or from its id (or a unique prefix) in the runs store."""
     from profond.paths import runs_dir
-    from profond.train.runs import RunStore
+    from profond.train.runs import AmbiguousRunId, RunStore
 
     folder = Path(run)
     if folder.is_dir():
         return folder
     try:
         return Path(RunStore().get(run)["folder"])
+    except AmbiguousRunId as exc:  # the same message as `runs show`
+        fail(exc.args[0], code=1)
     except KeyError:  # not in the store: the caller names the missing folder
         return runs_dir() / run
 

@@ -94,11 +94,13 @@ def load_pretrained(source: str, input_shape, store=None) -> tuple[nn.Module, di
         return ImageNetInput(_from_hub(hub, name), input_shape), {"model": source, "source": hub}
     from profond.models import create_model
     from profond.train.checkpoint import load_weights
-    from profond.train.runs import RunStore
+    from profond.train.runs import AmbiguousRunId, RunStore
 
     store = store or RunStore()
     try:
         run = store.open(source)
+    except AmbiguousRunId as exc:  # the same message as `runs show`
+        raise ValueError(exc.args[0]) from None
     except KeyError:
         raise ValueError(f"--from: expected a run id of {store.db_path} or torchvision:NAME / "
                          f"timm:NAME; got {source!r}") from None

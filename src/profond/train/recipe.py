@@ -292,11 +292,12 @@ def fit(config: TrainConfig, callbacks=(), splits: dict | None = None):
     return config, learner, history, splits
 
 
-def train(config: TrainConfig, *, run=None, out: Path | None = None, callbacks=(),
-          ctx=None) -> Result | None:
-    """Resolve `config`, build data and learner, fit, test and record a run (a new one under
-    `out`, or `run` to resume). `ctx` is this process's place in a torchrun group: ranks other
-    than 0 train alongside rank 0 and return None (rank 0 alone records and writes)."""
+def train(config: TrainConfig, *, run=None, out: Path | None = None, run_id: str | None = None,
+          callbacks=(), ctx=None) -> Result | None:
+    """Resolve `config`, build data and learner, fit, test and record a run: a new one (id
+    `run_id` or a fresh one, folder `out` or the store's folder of that id), or `run` to resume.
+    `ctx` is this process's place in a torchrun group: ranks other than 0 train alongside rank 0
+    and return None (rank 0 alone records and writes)."""
     from profond.train import distributed
 
     config, learner, splits, dataset = prepare(config)
@@ -307,7 +308,8 @@ def train(config: TrainConfig, *, run=None, out: Path | None = None, callbacks=(
     if run is None:
         from profond.train.runs import RunStore, new_run_id
 
-        run_id = new_run_id(config.model, config.data, config.engine, f"s{config.seed}")
+        run_id = run_id or new_run_id(config.model, config.data, config.engine,
+                                      f"s{config.seed}")
         run = RunStore().create(config.to_dict(), run_id, folder=out)
     else:
         run.lock()  # a second `--resume` of a run that still trains stops here

@@ -38,6 +38,10 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS runs (
 _JSON_COLUMNS = ("config", "epochs", "final", "artifacts")
 
 
+class AmbiguousRunId(KeyError):
+    """A run-id prefix that several runs' ids start with."""
+
+
 class RunStore:
     """The store under `root` (default `profond.paths.runs_dir()`: `$PROFOND_RUNS` or ./runs)."""
 
@@ -88,7 +92,8 @@ class RunStore:
             row = rows[0]
         if row is None and rows:
             ids = ", ".join(r["id"] for r in rows[:3]) + (", ..." if len(rows) > 3 else "")
-            raise KeyError(f"run: expected the id of one run; {run_id!r} starts several ({ids})")
+            raise AmbiguousRunId(f"run: expected the id of one run; {run_id!r} starts several "
+                                 f"({ids})")
         if row is None:
             raise KeyError(f"run: expected the id of a run in {self.db_path}; got {run_id!r}")
         return _decode(row)
