@@ -176,7 +176,7 @@ def test_worker_processes_serve_the_same_protocol():
         send(ws, type="step")
         assert until(ws, "frame")["epoch"] == 1
         send(ws, type="edit", layer=1, node=7, source=0, value=1.0)
-        assert "node: expected 0..3" in until(ws, "error")["message"]
+        assert until(ws, "error")["message"].startswith("node: expected 0..3")  # no "ValueError:"
         send(ws, type="edit", layer=1, node=0, source=1, value=1.5)
         assert until(ws, "frame")["weights"][0][0][1] == 1.5
 

@@ -113,7 +113,10 @@ def _serve(conn) -> None:
         try:
             conn.send((call_id, True, getattr(compute, method)(sid, *args)))
         except Exception as exc:  # report it; the worker serves other sessions too
-            conn.send((call_id, False, f"{type(exc).__name__}: {exc}"))
+            # a ValueError already names the field, what was expected and what came: the page
+            # shows its words alone; anything else is a bug, named by its type
+            conn.send((call_id, False, str(exc) if isinstance(exc, ValueError)
+                       else f"{type(exc).__name__}: {exc}"))
 
 
 class _Worker:
