@@ -11,13 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from profond.experiments.registry import ExperimentResult
+from profond.further.adversarial import BATCH, EPOCHS, LR, MODEL, PGD_STEPS, train_digits
 
-MODEL = "lenet5"
 EPS = (0.0, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3)
 FIGURE_EPS = 0.1
-PGD_STEPS = 10
-EPOCHS = {True: 10, False: 30}
-BATCH, LR = 64, 3e-3
 
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
@@ -55,23 +52,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
                f"Figure: the test digit whose FGSM twin at ε = {FIGURE_EPS:g} is misclassified "
                "with the highest confidence (the slide's ε = .007 is for 224×224 photos; an 8×8 "
                "digit needs a larger budget)."])
-
-
-def train_digits(data, epochs: int, seed: int, learner_cls=None, **options):
-    """LeNet-5 on the digits with the one Trainer; `learner_cls` (default TorchLearner) and its
-    extra options let adversarial training reuse the recipe."""
-    import torch
-
-    from profond.models import create_model
-    from profond.train.torch_learner import TorchLearner, seed_everything
-    from profond.train.trainer import Trainer
-
-    seed_everything(seed)
-    model = create_model(MODEL, data.X_train.shape[1:], len(data.classes))
-    learner = (learner_cls or TorchLearner)(
-        model, None, torch.optim.Adam(model.parameters(), lr=LR), device="cpu", **options)
-    Trainer(epochs, BATCH, seed=seed, eval_train=False).fit(learner, data)
-    return model.eval()
 
 
 def _plot_curve(rows: list[dict], path: Path) -> Path:

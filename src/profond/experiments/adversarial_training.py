@@ -7,8 +7,8 @@ on clean images and under FGSM and PGD at the training budget.
 
 from pathlib import Path
 
-from profond.experiments.adversarial_eps import EPOCHS, MODEL, PGD_STEPS, train_digits
 from profond.experiments.registry import ExperimentResult
+from profond.further.adversarial import EPOCHS, MODEL, PGD_STEPS, train_digits
 
 EPS = 0.1
 TRAIN_STEPS = 5  # PGD steps while training: cheaper than the 10 of the test attack

@@ -14,6 +14,10 @@ from profond.train.torch_learner import Split, TorchLearner
 
 Range = tuple[float, float] | None
 
+# the LeNet-5 recipe of the adversarial experiments on the digits (epochs: --quick, full)
+MODEL, BATCH, LR, PGD_STEPS = "lenet5", 64, 3e-3, 10
+EPOCHS = {True: 10, False: 30}
+
 
 def input_gradient(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """∇_X Σ_i L(f(x_i), y_i) for the cross-entropy L: X (N, ...) -> same shape.
@@ -112,3 +116,16 @@ class AdversarialLearner(TorchLearner):
 
 def _clamp(X: torch.Tensor, clamp: Range) -> torch.Tensor:
     return X if clamp is None else X.clamp(*clamp)
+
+
+def train_digits(data, epochs: int, seed: int, learner_cls=None, **options) -> nn.Module:
+    """LeNet-5 on the digits with the one Trainer, in eval mode; `learner_cls` (default
+    TorchLearner) and its extra options let adversarial training reuse the recipe."""
+    from profond.models import new_model
+    from profond.train.trainer import Trainer
+
+    model = new_model(MODEL, data.X_train.shape[1:], len(data.classes), seed=seed)
+    learner = (learner_cls or TorchLearner)(
+        model, None, torch.optim.Adam(model.parameters(), lr=LR), device="cpu", **options)
+    Trainer(epochs, BATCH, seed=seed, eval_train=False).fit(learner, data)
+    return model.eval()
