@@ -8,8 +8,16 @@ import torch
 from typer.testing import CliRunner
 
 from profond.cli import app
-from profond.data.text import IGNORE, CharVocab, french_names, names_dataset, unigram_entropy
+from profond.data.text import (
+    IGNORE,
+    CharVocab,
+    NgramLM,
+    french_names,
+    names_dataset,
+    unigram_entropy,
+)
 from profond.experiments.char_rnn import CharLMLearner
+from profond.further.privacy.canary import candidates, draw_canaries, exposure, sequence_nll
 from profond.models.sequence import CharRNN, sample, softmax_with_temperature
 
 
@@ -117,3 +125,47 @@ def test_quick_experiment_beats_the_unigram_entropy(tmp_path, monkeypatch):
     assert set(summary["samples"]) == {"0.5", "1.0", "1.5"}
     assert all(isinstance(s, str) for names in summary["samples"].values() for s in names)
     assert (out / "char_rnn_loss.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # the GRU beats the bigram chain on the same test names, and the chain beats the unigram
+    chains = summary["markov_test_loss"]
+    assert test_losses[-1] < chains["bigram"]["test loss (nats/char)"] < chains["unigram"][
+        "test loss (nats/char)"]
+    exposures = {c["repeats"]: c["exposure (bits)"] for c in summary["canaries"]}
+    assert exposures[0] < 4 and exposures[16] > 10  # max log2(10^4) = 13.3 bits
+
+
+def test_unigram_chain_without_smoothing_is_the_corpus_entropy():
+    names = french_names()
+    vocab = CharVocab.from_corpus(names)
+    assert NgramLM(1, vocab, alpha=1e-12).fit(names).cross_entropy(names) == pytest.approx(
+        unigram_entropy(names), rel=1e-9)
+
+
+def test_bigram_chain_probabilities_by_hand():
+    """Corpus "ab", "b": after BOS, a 1/2 and b 1/2; after a, b 1/1; after b, EOS 2/2. Laplace
+    (α = 1) over the 3 outcomes a, b, EOS: p(a | BOS) = (1 + 1) / (2 + 3) = 2/5."""
+    vocab = CharVocab("ab")
+    chain = NgramLM(2, vocab, alpha=1.0).fit(["ab", "b"])
+    # "a": p(a | BOS) = 2/5, p(EOS | a) = (0 + 1) / (1 + 3) = 1/4
+    assert chain.cross_entropy(["a"]) == pytest.approx(-(np.log(2 / 5) + np.log(1 / 4)) / 2)
+    with pytest.raises(ValueError, match="n: expected an integer >= 1; got 0"):
+        NgramLM(0, vocab)
+
+
+def test_exposure_is_log2_of_candidates_over_rank():
+    nll = np.array([3.0, 1.0, 2.0, 5.0, 4.0, 6.0, 7.0, 8.0])
+    assert exposure(1.0, nll) == pytest.approx(3.0)  # rank 1 of 8
+    assert exposure(3.0, nll) == pytest.approx(3.0 - np.log2(3))
+    assert candidates("X", "ab", 2) == ["Xaa", "Xab", "Xba", "Xbb"]
+    drawn = draw_canaries("X", "ab", 3, 4, seed=0)
+    assert len(set(drawn)) == 4 and all(c in candidates("X", "ab", 3) for c in drawn)
+
+
+def test_sequence_nll_sums_the_per_character_losses():
+    vocab = CharVocab("ab")
+    model = _model(vocab_size=len(vocab)).eval()
+    nll = sequence_nll(model, vocab, ["ab", "b"])
+    logp = torch.log_softmax(model(torch.tensor([[vocab.bos, vocab.stoi["a"], vocab.stoi["b"]]])),
+                             1)[0]
+    targets = [vocab.stoi["a"], vocab.stoi["b"], vocab.eos]
+    assert nll[0] == pytest.approx(-sum(logp[c, t].item() for t, c in enumerate(targets)),
+                                   rel=1e-5)

@@ -139,7 +139,26 @@ def test_quick_adversarial_eps_experiment(tmp_path):
     example = result.claims["figure_example"]
     assert example["before"] == example["label"] != example["after"]
     assert all((tmp_path / name).exists() for name in ("adversarial_eps.png",
-                                                       "adversarial_panda.png"))
+                                                       "adversarial_panda.png",
+                                                       "adversarial_linearity.png"))
+    slide = next(r for r in result.rows if r["eps"] == 0.007)
+    # pixels in [0, 1] and every image reaches 1: the sign step's L∞ is ε, clamping aside
+    assert 0.5 < slide["L∞ %"] <= 0.7 and 0 < slide["L2 %"] < slide["L∞ %"] * 8
+    linear = result.claims["linearity"]
+    assert [r["inputs"] for r in linear] == [64, 256, 1024]
+    assert linear[-1]["‖w‖₁"] > 2 * linear[0]["‖w‖₁"]  # the weights keep their size per input
+    assert linear[-1]["fgsm % at ε=0.05"] < linear[0]["fgsm % at ε=0.05"] - 15
+    assert all(abs(r["fgsm % at ε=0"] - linear[0]["fgsm % at ε=0"]) < 5 for r in linear)
+
+
+def test_fgsm_l2_over_linf_is_the_square_root_of_the_inputs_it_moves():
+    """‖ε sign(g)‖₂ = ε √n when no input is clamped and no gradient is zero."""
+    from profond.further.adversarial import fgsm
+
+    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(16, 3))
+    X = torch.full((2, 1, 4, 4), 0.5)
+    delta = fgsm(model, X, torch.tensor([0, 1]), 0.01) - X
+    assert torch.allclose(delta.flatten(1).norm(dim=1), torch.full((2,), 0.01 * 4.0))
 
 
 @pytest.mark.slow

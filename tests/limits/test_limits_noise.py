@@ -41,6 +41,9 @@ def test_random_labels_quick_memorises_without_generalising(tmp_path):
         assert abs(row["top-1 test"] - 10) < 5
     true_rows = [r for r in result.rows if r["labels"] == "true"]
     assert min(r["top-1 test"] for r in true_rows) > 80
+    for row in result.rows:  # the best epoch includes the last, so early stopping never loses
+        assert row["top-1 test (early stop)"] >= row["top-1 test"]
+        assert 1 <= row["early-stop epoch"] <= 80
     assert (tmp_path / "result.json").exists() and (tmp_path / "random_labels.png").exists()
 
 
@@ -64,3 +67,27 @@ def test_models_start_from_the_seed_so_experiments_reproduce(tmp_path):
     first = run_experiment("label-noise", quick=True, seed=0, out_dir=tmp_path / "1")
     again = run_experiment("label-noise", quick=True, seed=0, out_dir=tmp_path / "2")
     assert first.rows == again.rows
+
+
+def test_best_test_keeps_the_epoch_of_the_best_top1_and_its_top5():
+    import torch
+
+    from profond.experiments.random_labels import BestTest
+
+    # epoch e predicts the scores of row e: top-1 right on 1 of 3, then 3 of 3, then 2 of 3
+    scores = torch.tensor([[[0, 1, 2], [0, 1, 2], [0, 1, 2]],
+                           [[2, 1, 0], [0, 2, 1], [0, 1, 2]],
+                           [[2, 1, 0], [0, 2, 1], [2, 0, 1]]], dtype=torch.float32)
+
+    class Replay(torch.nn.Module):
+        epoch = 0
+
+        def forward(self, x):
+            return scores[self.epoch]
+
+    model, y = Replay(), np.array([0, 1, 2])
+    best = BestTest(model, np.zeros((3, 1), dtype=np.float32), y)
+    for epoch in range(3):
+        model.epoch = epoch
+        best.on_epoch_end(epoch + 1, {})
+    assert (best.epoch, best.top1, best.top5) == (2, 1.0, 1.0)

@@ -118,3 +118,43 @@ def unigram_entropy(names: Sequence[str]) -> float:
     counts[EOS] = len(names)
     total = sum(counts.values())
     return -sum(c / total * math.log(c / total) for c in counts.values())
+
+
+class NgramLM:
+    """A Markov chain of order n − 1 over characters with add-α smoothing (Laplace for α = 1):
+
+    p(c | h) = (count(h, c) + α) / (count(h) + α |V|), h = the n − 1 previous symbols (BOS-padded),
+    c ∈ V = the vocabulary's characters and EOS. n = 1 is the unigram model, 2 the bigram, 3 the
+    trigram. Mirrors nltk.lm.Lidstone.
+    """
+
+    def __init__(self, n: int, vocab: CharVocab, alpha: float = 1.0):
+        from profond.checks import check_int, check_positive
+
+        self.n = check_int("n", n, minimum=1)
+        self.alpha = check_positive("alpha", alpha)
+        self.vocab = vocab
+        self.counts: dict[tuple, Counter] = {}
+
+    def fit(self, names: Sequence[str]) -> "NgramLM":
+        self.counts = {}
+        for context, target in self._events(names):
+            self.counts.setdefault(context, Counter())[target] += 1
+        return self
+
+    def cross_entropy(self, names: Sequence[str]) -> float:
+        """−(1/#targets) Σ ln p(c_t | h_t) over every character and one EOS per name (nats)."""
+        outcomes = len(self.vocab) - 1  # every id but BOS can be predicted
+        total, count = 0.0, 0
+        for context, target in self._events(names):
+            seen = self.counts.get(context, Counter())
+            p = (seen[target] + self.alpha) / (sum(seen.values()) + self.alpha * outcomes)
+            total -= math.log(p)
+            count += 1
+        return total / count
+
+    def _events(self, names: Sequence[str]):
+        for name in names:
+            ids = [self.vocab.bos] * (self.n - 1) + self.vocab.encode(name)[1:]
+            for t in range(self.n - 1, len(ids)):
+                yield tuple(ids[t - self.n + 1:t]), ids[t]

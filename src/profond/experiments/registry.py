@@ -44,7 +44,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     "compression": ("profond.experiments.compression",
                     "Decks 001/004: pruning, int8, distillation"),
     "deep-vs-shallow": ("profond.experiments.deep_vs_shallow", "Deck 003: Ba & Caruana mimic net"),
-    "ood-saliency": ("profond.experiments.ood_saliency", "Deck 004: AE OOD score, saliency maps"),
+    "ood-saliency": ("profond.experiments.ood_saliency",
+                     "Deck 001 (Chester): AE OOD score, error and saliency maps"),
     "bias-audit": ("profond.experiments.bias_audit", "Deck 003: Gender Shades-style audit"),
     "energy": ("profond.experiments.energy", "Deck 003: accuracy vs kWh/CO2e, GPT-3 context"),
     # Issue 16, part B: the slides' missing examples and taxonomy

@@ -64,7 +64,7 @@ function curveShown(m) {
   }
   m.rows.forEach((row, i) => add("text", { x: x(i), y: H - 12, "text-anchor": "middle" }, row.shots));
   add("text", { x: W / 2, y: H, "text-anchor": "middle" }, t("shots"));
-  for (const [key, colour] of [["mean", "#f59322"], ["knn", "#0877bd"]]) {
+  for (const [key, colour] of [["mean", "#f59322"], ["knn", "#0877bd"], ["pixels", "#5f6368"]]) {
     add("polyline", { points: m.rows.map((row, i) => `${x(i)},${y(row[key])}`).join(" "),
       fill: "none", stroke: colour, "stroke-width": 2.5, "data-testid": `curve-${key}` });
     m.rows.forEach((row, i) => add("circle", { cx: x(i), cy: y(row[key]), r: 3.5, fill: colour },
@@ -72,6 +72,7 @@ function curveShown(m) {
   }
   add("text", { x: L + 8, y: y(1) + 16, fill: "#f59322" }, `${t("nearestMean").split(" (")[0]}: ${fmt(100 * m.rows.at(-1).mean, 1)} %`);
   add("text", { x: L + 8, y: y(1) + 32, fill: "#0877bd" }, `1-NN: ${fmt(100 * m.rows.at(-1).knn, 1)} %`);
+  add("text", { x: L + 8, y: y(1) + 48, fill: "#5f6368" }, `${t("pixelsMean")}: ${fmt(100 * m.rows.at(-1).pixels, 1)} %`);
   svg.replaceChildren(...nodes);
 }
 
