@@ -15,9 +15,26 @@ resized to 8×8 ... 64×64 (bilinear), attacked at a fixed ε.
 from pathlib import Path
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 
+from profond.data import load
 from profond.experiments.registry import ExperimentResult
-from profond.further.adversarial import BATCH, EPOCHS, LR, MODEL, PGD_STEPS, train_digits
+from profond.further.adversarial import (
+    BATCH,
+    EPOCHS,
+    LR,
+    MODEL,
+    PGD_STEPS,
+    adversarial_accuracy,
+    fgsm,
+    input_gradient,
+    train_digits,
+)
+from profond.limits.plots import line_plot
+from profond.models import new_model
+from profond.plotting import pyplot, save_png
+from profond.train.recipe import fit_model
 
 EPS = (0.0, 0.007, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3)
 SLIDE_EPS = 0.007
@@ -29,11 +46,6 @@ FIGURE_EPS = 0.1
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per ε: test accuracy under FGSM and under PGD."""
-    import torch
-
-    from profond.data import load
-    from profond.further.adversarial import adversarial_accuracy
-
     data = load("digits")
     model = train_digits(data, EPOCHS[quick], seed)
     rows = []
@@ -74,10 +86,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 def _relative_size(model, data, eps: float) -> dict:
     """Mean ‖δ‖∞ / ‖x‖∞ and ‖δ‖₂ / ‖x‖₂ in % for the FGSM perturbation δ of the test images."""
-    import torch
-
-    from profond.further.adversarial import fgsm
-
     X = torch.from_numpy(data.X_test)
     delta = (fgsm(model.eval(), X, torch.from_numpy(data.y_test), eps) - X).flatten(1)
     flat = X.flatten(1)
@@ -89,10 +97,6 @@ def _relative_size(model, data, eps: float) -> dict:
 def linearity_curve(data, sides, seed: int) -> list[dict]:
     """One row per image side: inputs n = side², clean and FGSM accuracy at LINEAR_EPS of a
     softmax-linear model trained on the resized digits, and its mean ‖w_c‖₁."""
-    from profond.further.adversarial import adversarial_accuracy
-    from profond.models import new_model
-    from profond.train.recipe import fit_model
-
     rows = []
     for side in sides:
         X_train, X_test = (_resize(X, side) for X in (data.X_train, data.X_test))
@@ -111,17 +115,12 @@ def linearity_curve(data, sides, seed: int) -> list[dict]:
 
 def _resize(X: np.ndarray, side: int) -> np.ndarray:
     """Bilinear resize of (N, C, H, W) images to side × side: the same digits, more inputs."""
-    import torch
-    import torch.nn.functional as F
-
     out = F.interpolate(torch.from_numpy(X), size=(side, side), mode="bilinear",
                         align_corners=False)
     return out.clamp(0, 1).numpy()
 
 
 def _plot_linearity(rows: list[dict], path: Path) -> Path:
-    from profond.limits.plots import line_plot
-
     inputs = [r["inputs"] for r in rows]
     curves = {f"FGSM, ε = {e:g}": (inputs, [r[f"fgsm % at ε={e:g}"] for r in rows])
               for e in (0.0, *LINEAR_EPS)}
@@ -130,8 +129,6 @@ def _plot_linearity(rows: list[dict], path: Path) -> Path:
 
 
 def _plot_curve(rows: list[dict], path: Path) -> Path:
-    from profond.plotting import pyplot
-
     plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
@@ -147,12 +144,8 @@ def _plot_curve(rows: list[dict], path: Path) -> Path:
 
 def _plot_panda(model, data, path: Path):
     """Original | + ε × sign(∇) | = adversarial, as on the slide; returns (path, the facts)."""
-    from profond.plotting import pyplot
-
     plt = pyplot()
-    import torch
 
-    from profond.further.adversarial import fgsm, input_gradient
 
     X, y = torch.from_numpy(data.X_test), torch.from_numpy(data.y_test)
     X_adv = fgsm(model, X, y, FIGURE_EPS)
@@ -184,7 +177,5 @@ def _plot_panda(model, data, path: Path):
 
 
 def _save(fig, path: Path) -> Path:
-    from profond.plotting import save_png
-
     fig.tight_layout()
     return save_png(fig, path)

@@ -7,8 +7,18 @@ on clean images and under FGSM and PGD at the training budget.
 
 from pathlib import Path
 
+import torch
+
+from profond.data import load
 from profond.experiments.registry import ExperimentResult
-from profond.further.adversarial import EPOCHS, MODEL, PGD_STEPS, train_digits
+from profond.further.adversarial import (
+    EPOCHS,
+    MODEL,
+    PGD_STEPS,
+    AdversarialLearner,
+    adversarial_accuracy,
+    train_digits,
+)
 
 EPS = 0.1
 TRAIN_STEPS = 5  # PGD steps while training: cheaper than the 10 of the test attack
@@ -16,11 +26,6 @@ TRAIN_STEPS = 5  # PGD steps while training: cheaper than the 10 of the test att
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per training method: clean, FGSM and PGD test accuracy."""
-    import torch
-
-    from profond.data import load
-    from profond.further.adversarial import AdversarialLearner, adversarial_accuracy
-
     data = load("digits")
     arms = {"standard": {},
             "adversarial (FGSM)": {"learner_cls": AdversarialLearner, "attack": "fgsm",

@@ -11,6 +11,10 @@ from pathlib import Path
 import numpy as np
 
 from profond.experiments.registry import ExperimentResult
+from profond.generative.fit import experiment_data, fit_reconstruction, greedy_pretrain
+from profond.generative.pictures import plot_rows
+from profond.models.autoencoders import AELoss, Autoencoder, gaussian_noise
+from profond.train.torch_learner import seed_everything
 
 # noise std by dataset: pixels lie in [0, 1], MNIST-1D is standardised (unit variance)
 NOISE = {"digits": 0.3, "mnist": 0.3, "mnist1d": 0.7}
@@ -24,8 +28,6 @@ ARMS = ("plain", "denoising", "sparse", "stacked")
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per dataset and autoencoder: clean and noisy test errors, the noisy input's error."""
-    from profond.generative.fit import experiment_data
-
     rows, figures, claims, notes = [], [], {}, []
     for data, epochs in experiment_data(["digits", "mnist1d"], quick, EPOCHS[quick]):
         name = data.name
@@ -67,10 +69,6 @@ def _mse(X_hat: np.ndarray, X: np.ndarray) -> float:
 
 def _train(arm: str, data, epochs: int, seed: int):
     """(learner, greedy stage records) of one arm; every arm starts from the same seed."""
-    from profond.generative.fit import fit_reconstruction, greedy_pretrain
-    from profond.models.autoencoders import AELoss, Autoencoder, gaussian_noise
-    from profond.train.torch_learner import seed_everything
-
     seed_everything(seed)
     sparse = arm == "sparse"
     hidden = HIDDEN[data.name][:1] if sparse else HIDDEN[data.name]
@@ -98,8 +96,6 @@ def _row(name: str, arm: str, learner, X: np.ndarray, noisy: np.ndarray,
 
 
 def _figure(data, noisy: np.ndarray, learners: dict, path: Path) -> Path:
-    from profond.generative.pictures import plot_rows
-
     pick = np.arange(8)
     rows = [("input", data.X_test[pick]), ("noisy", noisy[pick])]
     rows += [(f"{arm} AE", learners[arm].predict(noisy[pick]))

@@ -8,6 +8,10 @@ import time
 from pathlib import Path
 
 from profond.experiments.registry import ExperimentResult
+from profond.further import minimax
+from profond.further.alphazero import AlphaZero, AlphaZeroConfig
+from profond.further.games import score
+from profond.plotting import pyplot, save_png
 
 QUICK = dict(iterations=2, games_per_iteration=4, n_simulations=10, eval_simulations=10,
              train_steps=10, batch_size=32, hidden=32)
@@ -17,8 +21,6 @@ OPPONENTS = {"minimax": "minimax, every optimal line", "any": "every legal line"
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """Train (the default config, or a tiny one with --quick), save the agent, then play every
     game the perfect player can choose (and every legal line) as X and as O."""
-    from profond.further.alphazero import AlphaZero, AlphaZeroConfig
-
     config = AlphaZeroConfig(**(QUICK if quick else {}), seed=seed)
     agent = AlphaZero(config)
     start = time.process_time()
@@ -45,9 +47,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _referee(agent, side: int, opponent: str) -> dict:
-    from profond.further import minimax
-    from profond.further.games import score
-
     outcomes = [winner for _, winner in minimax.referee(agent.choose, side, opponent)]
     return {"opponent": OPPONENTS[opponent], "alphazero_plays": "X" if side == 1 else "O",
             "games": len(outcomes), **score(outcomes, side)}
@@ -55,8 +54,6 @@ def _referee(agent, side: int, opponent: str) -> dict:
 
 def _plot(history: list[dict], path: Path) -> Path:
     """Value, policy and total loss per iteration of self-play and training."""
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
 
     its = [r["iteration"] for r in history]

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from profond.experiments.registry import ExperimentResult
-from profond.scratch.slides_mlp import MAZUR
+from profond.plotting import pyplot, save_png
+from profond.scratch.slides_mlp import MAZUR, SlidesMLP, with_bias
 
 X, T, LR = np.array(MAZUR["x"]), np.array(MAZUR["t"]), MAZUR["lr"]
 W_HIDDEN, W_OUTPUT = np.array(MAZUR["W_hidden"]), np.array(MAZUR["W_output"])
@@ -21,8 +22,6 @@ QUICK_EPOCHS, EPOCHS = 1000, 10_000
 
 def slide_network(lr: float = LR):
     """The slide's network as a `SlidesMLP` holding Mazur's initial weights."""
-    from profond.scratch.slides_mlp import SlidesMLP
-
     mlp = SlidesMLP(2, 2, 2, lr=lr)
     mlp.W_hidden, mlp.W_output = W_HIDDEN.copy(), W_OUTPUT.copy()
     return mlp
@@ -68,8 +67,6 @@ def _row(step: str, quantity: str, value: float, after: float | None = None,
 
 
 def _forward_rows(mlp, y_hidden, y_output) -> list[dict]:
-    from profond.scratch.slides_mlp import with_bias
-
     net_hidden = mlp.W_hidden @ with_bias(X)
     net_output = mlp.W_output @ with_bias(y_hidden)
     errors = 0.5 * (T - y_output) ** 2
@@ -89,8 +86,6 @@ def _weight_rows(W, dW, names) -> list[dict]:
 
 
 def _plot(curve: list[float], path: Path) -> Path:
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(5, 3.5))
     ax.plot(range(1, len(curve) + 1), curve)

@@ -10,7 +10,22 @@ digits; the test set keeps its quarter, so the overall error hides the mirrored 
 
 from pathlib import Path
 
+import numpy as np
+
+from profond.data import load
+from profond.data.augment import RandomHorizontalFlip
 from profond.experiments.registry import ExperimentResult
+from profond.limits.audit import (
+    METRICS,
+    apply_mirror,
+    audit,
+    mirror_groups,
+    rebalance,
+    under_represent,
+)
+from profond.models import new_model
+from profond.plotting import pyplot, save_png
+from profond.train.recipe import fit_model
 
 MIRRORED, KEEP = 0.25, 0.05  # share of mirrored digits, share of them the skewed training keeps
 CLASSES = {0: "even", 1: "odd"}
@@ -20,17 +35,6 @@ EPOCHS = {True: 30, False: 100}
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """Rows as the slide: Classifier, Metric, All, the classes, the groups, the pairs."""
-    from profond.data import load
-    from profond.data.augment import RandomHorizontalFlip
-    from profond.limits.audit import (
-        METRICS,
-        apply_mirror,
-        audit,
-        mirror_groups,
-        rebalance,
-        under_represent,
-    )
-
     data = load("digits")
     y_train, y_test = (data.y_train % 2).astype("int64"), (data.y_test % 2).astype("int64")
     groups = mirror_groups(len(y_train), MIRRORED, seed)
@@ -68,9 +72,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _train_predict(X, y, X_test, augment, epochs: int, seed: int):
-    from profond.models import new_model
-    from profond.train.recipe import fit_model
-
     model = new_model("mlp", (1, 8, 8), 2, hidden=(64,), seed=seed)
     learner, _ = fit_model(model, (X, y), epochs=epochs, lr=3e-3, seed=seed, eval_train=False,
                      augment=augment)
@@ -79,10 +80,6 @@ def _train_predict(X, y, X_test, augment, epochs: int, seed: int):
 
 def _plot(rows: list[dict], path: Path) -> Path:
     """Error rate of All, upright and mirrored per training arm, as grouped bars."""
-    import numpy as np
-
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
     errors = [r for r in rows if r["Metric"] == "Error Rate (%)"]
     fig, ax = plt.subplots(figsize=(6.5, 3.6))

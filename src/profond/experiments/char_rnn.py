@@ -31,6 +31,7 @@ from profond.data.text import (
 from profond.experiments.registry import ExperimentResult
 from profond.further.privacy.canary import candidates, draw_canaries, exposure, sequence_nll
 from profond.models.sequence import CharRNN, sample
+from profond.plotting import pyplot, save_png
 from profond.train.torch_learner import TorchLearner, seed_everything
 from profond.train.trainer import Trainer
 
@@ -152,8 +153,6 @@ class CharLMLearner(TorchLearner):
 
 
 def _plot(rows: list[dict], entropy: float, baselines: dict, path: Path) -> Path:
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
 
     epochs = [r["epoch"] for r in rows]

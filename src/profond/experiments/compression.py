@@ -8,7 +8,19 @@ deep-vs-shallow). Each row: its size in KB and its test accuracy.
 
 from pathlib import Path
 
+from profond.data import load
 from profond.experiments.registry import ExperimentResult
+from profond.limits.compress import (
+    dynamic_int8,
+    fake_quantize_model,
+    prune_global,
+    quantized_size_bytes,
+    size_bytes,
+)
+from profond.limits.distill import distill
+from profond.limits.plots import line_plot
+from profond.models import logits, new_model
+from profond.train.recipe import fit_model
 
 # (sparsities, teacher epochs, student epochs) by `quick`
 BUDGETS = {True: ((0.0, 0.5, 0.9, 0.99), 20, 30),
@@ -18,10 +30,6 @@ HIDDEN, STUDENT, TEMPERATURE = (512, 256), (32,), 4.0
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """Rows: pruning sparsities, int8 variants, distilled vs label-trained student."""
-    from profond.data import load
-    from profond.models import new_model
-    from profond.train.recipe import fit_model
-
     sparsities, epochs, student_epochs = BUDGETS[quick]
     data = load("digits")
     test = (data.X_test, data.y_test)
@@ -51,8 +59,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _pruning_rows(teacher, sparsities, test) -> list[dict]:
-    from profond.limits.compress import prune_global, size_bytes
-
     rows = []
     for s in sparsities:
         pruned = prune_global(teacher, s)
@@ -62,13 +68,6 @@ def _pruning_rows(teacher, sparsities, test) -> list[dict]:
 
 
 def _quant_rows(teacher, test) -> list[dict]:
-    from profond.limits.compress import (
-        dynamic_int8,
-        fake_quantize_model,
-        quantized_size_bytes,
-        size_bytes,
-    )
-
     rows = [_row("int8", "fake-quant (hand-written)", size_bytes(teacher, 8),
                  _acc(fake_quantize_model(teacher), test))]
     dynamic = dynamic_int8(teacher)
@@ -79,11 +78,6 @@ def _quant_rows(teacher, test) -> list[dict]:
 
 
 def _student_rows(teacher, data, epochs: int, seed: int) -> list[dict]:
-    from profond.limits.compress import size_bytes
-    from profond.limits.distill import distill
-    from profond.models import logits, new_model
-    from profond.train.recipe import fit_model
-
     test = (data.X_test, data.y_test)
     on_labels = new_model("mlp", (1, 8, 8), 10, hidden=STUDENT, seed=seed)
     fit_model(on_labels, (data.X_train, data.y_train), epochs=epochs, lr=1e-3, seed=seed,
@@ -97,8 +91,6 @@ def _student_rows(teacher, data, epochs: int, seed: int) -> list[dict]:
 
 
 def _acc(model, test) -> float:
-    from profond.models import logits
-
     X, y = test
     return float((logits(model, X).argmax(1) == y).mean())
 
@@ -109,8 +101,6 @@ def _row(method: str, setting: str, size: int, acc: float) -> dict:
 
 
 def _plot(rows: list[dict], path: Path) -> Path:
-    from profond.limits.plots import line_plot
-
     xs = [float(r["setting"].split()[1].rstrip("%")) for r in rows]
     return line_plot(path, {"pruned MLP": (xs, [r["test %"] for r in rows])},
                      xlabel="sparsity (%)", ylabel="test accuracy (%)",

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from profond.experiments.registry import ExperimentResult
+from profond.scratch.nn import Conv2d, MaxPool2d
 
 EXAMPLES = [  # layer, dim_in, kernel, padding, stride
     ("conv", 7, 3, 0, 1), ("conv", 7, 3, 0, 2), ("conv", 7, 3, 0, 3), ("conv", 7, 3, 1, 1),
@@ -57,8 +58,6 @@ def _row(layer: str, dim_in: int, kernel: int, padding: int, stride: int) -> dic
 
 def _forward_width(layer: str, dim_in: int, kernel: int, padding: int, stride: int) -> int | None:
     """Width of the scratch layer's output on one dim_in × dim_in image; None if it refuses."""
-    from profond.scratch.nn import Conv2d, MaxPool2d
-
     if layer == "conv":
         module = Conv2d(1, 1, kernel, stride=stride, padding=padding)
     else:

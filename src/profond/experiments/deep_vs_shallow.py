@@ -10,8 +10,15 @@ signals with their true labels. Columns as the slide's Table 2.
 from pathlib import Path
 
 import numpy as np
+import torch
+from torch import nn
 
+from profond.data.builtin import load_mnist1d
 from profond.experiments.registry import ExperimentResult
+from profond.limits.distill import distill
+from profond.limits.plots import line_plot
+from profond.models import logits, n_params, new_model
+from profond.train.recipe import fit_model
 
 # (teacher epochs, transfer signals, student steps, shallow width) by `quick`
 BUDGETS = {True: (8, 4000, 1500, 256), False: (60, 16000, 10000, 256)}
@@ -22,10 +29,6 @@ TRANSFER_SEED = 43  # the published set is seed 42: another seed draws new signa
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """Rows: teacher CNN, SNN on labels, SNN-MIMIC without and with the transfer set, and the
     SNN on as many true labels (control)."""
-    from profond.data.builtin import load_mnist1d
-    from profond.models import new_model
-    from profond.train.recipe import fit_model
-
     teacher_epochs, n_transfer, steps, width = BUDGETS[quick]
     data = load_mnist1d()
     X_transfer, y_transfer = _transfer_set(n_transfer)
@@ -66,18 +69,12 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 def _transfer_set(n: int) -> tuple[np.ndarray, np.ndarray]:
     """n fresh MNIST-1D signals and their labels (the generator's 80/20 split, both halves)."""
-    from profond.data.builtin import load_mnist1d
-
     extra = load_mnist1d(n_samples=n * 5 // 4, seed=TRANSFER_SEED)
     return np.r_[extra.X_train, extra.X_test][:n], np.r_[extra.y_train, extra.y_test][:n]
 
 
 def _train_student(student, X, y, teacher, steps: int, seed: int):
     """Cross-entropy on y, or L2 on the teacher's logits when y is None; `steps` batches."""
-    from profond.limits.distill import distill
-    from profond.models import logits
-    from profond.train.recipe import fit_model
-
     epochs = max(1, round(steps * BATCH / len(X)))
     if y is None:
         return distill(student, logits(teacher, X), X, mode="l2", epochs=epochs,
@@ -91,8 +88,6 @@ def _k(n: int) -> str:
 
 
 def _row(name: str, architecture: str, n_train: int, model, data) -> dict:
-    from profond.models import logits, n_params
-
     err = float((logits(model, data.X_test).argmax(1) != data.y_test).mean())
     return {"model": name, "Architecture": architecture, "# Train signals": n_train,
             "# Param.": n_params(model), "# Hidden units": _hidden_units(model, data.X_test[:1]),
@@ -101,9 +96,6 @@ def _row(name: str, architecture: str, n_train: int, model, data) -> dict:
 
 def _hidden_units(model, x) -> int:
     """Outputs of every Conv/Linear layer but the last, per example (forward hooks)."""
-    import torch
-    from torch import nn
-
     layers = [m for m in model.modules() if isinstance(m, nn.Linear | nn.Conv1d | nn.Conv2d)]
     sizes = []
     hooks = [m.register_forward_hook(lambda _m, _i, out: sizes.append(out[0].numel()))
@@ -116,8 +108,6 @@ def _hidden_units(model, x) -> int:
 
 
 def _plot(histories: dict, path: Path) -> Path:
-    from profond.limits.plots import line_plot
-
     return line_plot(path, {name: (h.epoch, h.loss) for name, h in histories.items()},
                      xlabel="epoch", ylabel="student training loss (CE or L2)",
                      title="Shallow students on MNIST-1D")

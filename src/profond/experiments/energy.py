@@ -4,7 +4,12 @@ training, measured by CodeCarbon (profond.train.energy), beside the slide's GPT-
 
 from pathlib import Path
 
+from profond.data import load
 from profond.experiments.registry import ExperimentResult
+from profond.models import n_params, new_model
+from profond.plotting import pyplot
+from profond.train.energy import EmissionsMeter
+from profond.train.recipe import accuracy, fit_model
 
 # (model name, create_model options) trained on digits; epochs by `quick`
 MODELS = (("logistic", {}), ("mlp", {"hidden": (256, 256)}), ("lenet5", {}))
@@ -15,11 +20,6 @@ CHATGPT_KWH_PER_DAY = 564_000  # slide: 564 MWh, ~220 t CO2e per day (Patel & Ah
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per model: parameters, test accuracy, kWh, g CO2e, and GPT-3's multiple of it."""
-    from profond.data import load
-    from profond.models import n_params, new_model
-    from profond.train.energy import EmissionsMeter
-    from profond.train.recipe import accuracy, fit_model
-
     data = load("digits")
     rows = []
     for name, options in MODELS:
@@ -48,8 +48,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _plot(rows: list[dict], path: Path) -> Path:
-    from profond.plotting import pyplot
-
     plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(6, 4))

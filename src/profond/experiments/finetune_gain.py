@@ -11,7 +11,16 @@ from pathlib import Path
 
 import numpy as np
 
+from profond.data import load
+from profond.data.split import Standardizer
 from profond.experiments.registry import ExperimentResult
+from profond.models import create_model, new_model
+from profond.plotting import pyplot, save_png
+from profond.train.finetune import finetuner, load_pretrained, subset
+from profond.train.recipe import fit_model
+from profond.train.runs import RunRecorder, RunStore
+from profond.train.torch_learner import seed_everything
+from profond.train.trainer import Trainer
 
 MODEL = "mnist1d-cnn"
 OLD, NEW = (0, 1, 2, 3, 4), (5, 6, 7, 8, 9)
@@ -25,10 +34,6 @@ ARMS = ("scratch", "features", "full")
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per training-set size: test accuracy on digits 5-9 of each arm."""
-    from profond.data import load
-    from profond.data.split import Standardizer
-    from profond.train.finetune import subset
-
     pre_epochs, steps, draws = BUDGETS[quick]
     data = load("mnist1d")
     X_old, y_old = _pick(data.X_train, data.y_train, OLD)
@@ -64,17 +69,11 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _pick(X: np.ndarray, y: np.ndarray, classes) -> tuple[np.ndarray, np.ndarray]:
-    from profond.train.finetune import subset
-
     return subset(X, y, classes)
 
 
 def _pretrain(X, y, epochs: int, seed: int, out_dir: Path):
     """A stored run: the CNN trained on digits 0-4, its weights in model.safetensors."""
-    from profond.models import new_model
-    from profond.train.recipe import fit_model
-    from profond.train.runs import RunRecorder, RunStore
-
     model = new_model(MODEL, (X.shape[1],), len(OLD), seed=seed)
     store = RunStore(out_dir / "runs")
     run = store.create({"model": MODEL, "data": "mnist1d digits 0-4", "epochs": epochs,
@@ -87,12 +86,6 @@ def _pretrain(X, y, epochs: int, seed: int, out_dir: Path):
 
 def _arm(arm: str, train, test, steps: int, seed: int, run_id: str, store) -> float:
     """Test accuracy of one arm after `steps` optimizer steps on `train`."""
-    from profond.models import create_model
-    from profond.train.finetune import finetuner, load_pretrained
-    from profond.train.recipe import fit_model
-    from profond.train.torch_learner import seed_everything
-    from profond.train.trainer import Trainer
-
     seed_everything(seed)
     X, y = train
     batch = min(BATCH, len(y))
@@ -113,8 +106,6 @@ def _arm(arm: str, train, test, steps: int, seed: int, run_id: str, store) -> fl
 
 def _plot(rows: list[dict], path: Path) -> Path:
     """Test accuracy against training examples per class, one line per arm."""
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
 
     labels = [str(r["per_class"]) for r in rows]

@@ -6,7 +6,12 @@ distance of samples / of real digits), the class histogram of samples under a di
 
 from pathlib import Path
 
+import torch
+
 from profond.experiments.registry import ExperimentResult
+from profond.generative.fit import experiment_data, fit_gan, train_classifier
+from profond.generative.monitor import DiversityMonitor
+from profond.generative.pictures import interpolate, plot_curves, plot_grid, plot_rows
 
 LOSSES = ("minimax", "non-saturating")
 EPOCHS = {True: 6, False: 150}
@@ -17,8 +22,6 @@ TABLE_POINTS = 6  # epochs per loss shown in the table (all of them are in resul
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per loss and sampled epoch: D and G losses, diversity, class coverage, collapse."""
-    from profond.generative.fit import experiment_data
-
     rows, figures, claims = [], [], {}
     for data, epochs in experiment_data(["digits"], quick, EPOCHS[quick]):
         name = data.name
@@ -49,10 +52,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 def _train_both(data, epochs: int, quick: bool, seed: int, out_dir: Path):
     """Both generator losses from the same seed; their per-epoch records, learners, grids."""
-    from profond.generative.fit import fit_gan, train_classifier
-    from profond.generative.monitor import DiversityMonitor
-    from profond.generative.pictures import plot_grid
-
     classify, judge_acc = train_classifier(data, epochs=CLASSIFIER_EPOCHS[quick], seed=seed)
     records, learners, figures = [], {}, []
 
@@ -80,10 +79,6 @@ def _row(name: str, record: dict) -> dict:
 
 def _figures(data, records: list[dict], learners: dict, seed: int, out_dir: Path) -> list:
     """Diversity and class entropy per epoch; a linear path between two latent points per loss."""
-    import torch
-
-    from profond.generative.pictures import interpolate, plot_curves, plot_rows
-
     ends = torch.randn(2, LATENT, generator=torch.Generator().manual_seed(seed + 1)).numpy()
     z = torch.from_numpy(interpolate(ends[0], ends[1], 10))
     rows = []

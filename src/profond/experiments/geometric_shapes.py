@@ -8,7 +8,15 @@ jittered) with the same train/test split, and train with the one Trainer and Ada
 import time
 from pathlib import Path
 
+import numpy as np
+from mpl_toolkits.mplot3d.art3d import Line3DCollection
+
 from profond.experiments.registry import ExperimentResult
+from profond.further.geometric.data import REPRESENTATIONS, load_shapes
+from profond.further.geometric.models import MeshGCN, PointNet, VoxelCNN
+from profond.plotting import pyplot, save_png
+from profond.train.recipe import fit_model
+from profond.train.torch_learner import seed_everything
 
 # per budget: shapes per class (train, test), points per cloud, epochs, network widths
 BUDGETS = {
@@ -23,8 +31,6 @@ MODELS = {"points": "PointNet", "voxels": "VoxelCNN", "mesh": "MeshGCN"}
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per representation: its model, input shape, parameters, test accuracy, seconds."""
-    from profond.further.geometric.data import REPRESENTATIONS, load_shapes
-
     budget = BUDGETS[quick]
     data = load_shapes(budget["n_train"], budget["n_test"], budget["n_points"], seed=seed)
     rows = [_train(rep, data[rep], budget, seed) for rep in REPRESENTATIONS]
@@ -45,8 +51,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _model(rep: str, n_classes: int, budget: dict):
-    from profond.further.geometric.models import MeshGCN, PointNet, VoxelCNN
-
     if rep == "points":
         return PointNet(n_classes, widths=budget["point_widths"])
     if rep == "voxels":
@@ -55,9 +59,6 @@ def _model(rep: str, n_classes: int, budget: dict):
 
 
 def _train(rep: str, data, budget: dict, seed: int) -> dict:
-    from profond.train.recipe import fit_model
-    from profond.train.torch_learner import seed_everything
-
     seed_everything(seed)
     model = _model(rep, data.n_classes, budget)
     start = time.process_time()
@@ -73,10 +74,7 @@ def _train(rep: str, data, budget: dict, seed: int) -> dict:
 
 def _plot(data: dict, rows: list[dict], path: Path) -> Path:
     """One example per class in each representation (rows), and the accuracy bars."""
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
-    import numpy as np
 
     classes = data["points"].classes
     first = [int(np.flatnonzero(data["points"].y_test == c)[0]) for c in range(len(classes))]
@@ -112,9 +110,6 @@ def _draw_voxels(ax, X) -> None:
 
 def _draw_mesh(ax, X) -> None:
     """Edges are the off-diagonal non-zeros of Â; padded vertices have an empty row."""
-    import numpy as np
-    from mpl_toolkits.mplot3d.art3d import Line3DCollection
-
     xyz, A_hat = X[:, :3], X[:, 3:]
     i, j = (A_hat > 0).nonzero()
     keep = i < j

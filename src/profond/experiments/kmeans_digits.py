@@ -8,19 +8,18 @@ The clusters are named after the fact: each takes the majority label of its trai
 from pathlib import Path
 
 import numpy as np
+from sklearn.metrics import adjusted_rand_score
 
+from profond.classic import KMeans, NearestMean
+from profond.data import load
 from profond.experiments.registry import ExperimentResult
+from profond.plotting import pyplot, save_png
 
 CLUSTERS = {True: (10, 30), False: (10, 20, 30, 50)}
 
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row for the supervised nearest mean, one per number of clusters."""
-    from sklearn.metrics import adjusted_rand_score
-
-    from profond.classic import KMeans, NearestMean
-    from profond.data import load
-
     data = load("digits")
     X_train, X_test = (X.reshape(len(X), -1) for X in (data.X_train, data.X_test))
     supervised = NearestMean().fit(X_train, data.y_train)
@@ -61,8 +60,6 @@ def _pct(acc: float) -> float:
 
 def _plot(kmeans, supervised, shape, path: Path) -> Path:
     """Top: the 10 class means (labels); bottom: the 10 k-means centres (no labels)."""
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
     fig, axes = plt.subplots(2, 10, figsize=(10, 2.4))
     side = shape[-2:]

@@ -7,7 +7,12 @@ uniformly (profond.limits.noise.flip_labels); the test labels stay clean.
 
 from pathlib import Path
 
+from profond.data import load
 from profond.experiments.registry import ExperimentResult
+from profond.limits.noise import flip_labels
+from profond.limits.plots import line_plot
+from profond.models import new_model
+from profond.train.recipe import accuracy, fit_model
 
 # (noise fractions, epochs, hidden width) by `quick`
 BUDGETS = {True: ((0.0, 0.4, 0.8), 30, 128),
@@ -17,11 +22,6 @@ LR = 3e-3
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per noise fraction: accuracy on the noisy and true training labels and on test."""
-    from profond.data import load
-    from profond.limits.noise import flip_labels
-    from profond.models import new_model
-    from profond.train.recipe import accuracy, fit_model
-
     fractions, epochs, width = BUDGETS[quick]
     data = load("digits")
     rows = []
@@ -54,8 +54,6 @@ def _pct(acc: float) -> float:
 
 
 def _plot(rows: list[dict], path: Path) -> Path:
-    from profond.limits.plots import line_plot
-
     xs = [r["noise %"] for r in rows]
     curves = {key: (xs, [r[key] for r in rows])
               for key in ("train % (noisy labels)", "train % (true labels)", "test %")}

@@ -10,8 +10,14 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 
+from profond.data import load
 from profond.experiments.registry import ExperimentResult
+from profond.models.sequence import attention_maps, plot_attention
+from profond.plotting import pyplot, save_png
+from profond.train.config import TrainConfig
+from profond.train.recipe import fit, load_splits
 
 PAPER = {"logistic": 0.32, "mlp": 0.68, "mnist1d-cnn": 0.94, "gru": 0.91}
 # beyond the paper (no figure of its own): the GRU's recipe with other cells, and a transformer
@@ -56,9 +62,6 @@ def table(models=MODELS, seeds=(0,), steps: int = FULL_STEPS, threads: int = 1) 
     One thread by default: at batch 100 these layers are too small for intra-op parallelism to
     pay for its synchronisation (and on a busy machine extra threads only wait for each other).
     """
-    from profond.data import load
-    from profond.train.recipe import load_splits
-
     data = load("mnist1d")
     X_test, y_test = load_splits("mnist1d", 0.0, 0)[0]["test"]  # standardised as for training
     results = {}
@@ -78,9 +81,6 @@ def table(models=MODELS, seeds=(0,), steps: int = FULL_STEPS, threads: int = 1) 
 def _train(name: str, data, seed: int, steps: int, threads: int):
     """The paper's recipe for every model, through the training recipe (whole training set, no
     validation part, one thread)."""
-    from profond.train.config import TrainConfig
-    from profond.train.recipe import fit
-
     steps_per_epoch = -(-len(data.X_train) // PAPER_RECIPE["batch_size"])
     # whole epochs only: the Trainer's unit; 6000 steps are exactly 150 epochs of 40
     epochs = max(1, round(steps / steps_per_epoch))
@@ -90,8 +90,6 @@ def _train(name: str, data, seed: int, steps: int, threads: int):
 
 
 def _plot(results: dict, path: Path) -> Path:
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
 
     names = list(results)
@@ -113,12 +111,6 @@ def _plot(results: dict, path: Path) -> Path:
 
 def _attention(model, out_dir: Path) -> Path:
     """The transformer's attention maps (every layer and head) for the first test signal."""
-    import torch
-
-    from profond.data import load
-    from profond.models.sequence import attention_maps, plot_attention
-    from profond.train.recipe import load_splits
-
     X_test = load_splits("mnist1d", 0.0, 0)[0]["test"][0]  # as the model saw its inputs
     x = torch.from_numpy(X_test[:1].reshape(1, *load("mnist1d").input_shape))
     return plot_attention(attention_maps(model, x), out_dir / "mnist1d_transformer_attention.png",

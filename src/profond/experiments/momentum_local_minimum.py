@@ -11,6 +11,9 @@ from pathlib import Path
 import numpy as np
 
 from profond.experiments.registry import ExperimentResult
+from profond.plotting import pyplot, save_png
+from profond.scratch.module import Parameter
+from profond.scratch.optim import SGD
 
 LR, STEPS = 0.01, 500
 MOMENTA = (0.0, 0.5, 0.8, 0.9)
@@ -31,9 +34,6 @@ def df(x):
 
 def descend(x0: float, momentum: float, lr: float = LR, steps: int = STEPS) -> np.ndarray:
     """The path x_0 .. x_steps of SGD(lr, momentum) on f from x0, in float64."""
-    from profond.scratch.module import Parameter
-    from profond.scratch.optim import SGD
-
     x = Parameter(np.array([x0]), dtype=np.float64)
     optimizer = SGD([x], lr=lr, momentum=momentum)
     path = [x0]
@@ -75,8 +75,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _plot(paths: dict, path: Path) -> Path:
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
     xs = np.linspace(-2.2, 2.7, 300)

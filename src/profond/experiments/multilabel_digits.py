@@ -9,8 +9,14 @@ are the set of digits present. Both nets: MLP 128-256-10, Adam.
 from pathlib import Path
 
 import numpy as np
+import torch
+from sklearn.metrics import accuracy_score, f1_score, hamming_loss
 
+from profond.data import load
 from profond.experiments.registry import ExperimentResult
+from profond.models import logits, new_model
+from profond.plotting import pyplot, save_png
+from profond.train.recipe import fit_model
 
 BUDGETS = {True: (3000, 12), False: (10_000, 40)}  # (training images, epochs)
 N_TEST = 1000
@@ -34,13 +40,6 @@ def pairs(X: np.ndarray, y: np.ndarray, n: int, seed: int) -> tuple[np.ndarray, 
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """Rows: subset accuracy, Hamming loss and mean F1 of each head, then F1 per label."""
-    import torch
-    from sklearn.metrics import accuracy_score, f1_score, hamming_loss
-
-    from profond.data import load
-    from profond.models import logits, new_model
-    from profond.train.recipe import fit_model
-
     torch.set_num_threads(1)
     n_train, epochs = BUDGETS[quick]
     data = load("digits")
@@ -81,8 +80,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _plot(per_label: dict, path: Path) -> Path:
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.5))
     width = 0.4

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import numpy as np
 
+from profond.classic import NearestMean
 from profond.experiments.registry import ExperimentResult
+from profond.plotting import pyplot, save_png
 
 RED_EXAMPLES = [[5, 8], [7, 9], [6, 10]]
 # The deck lists examples for the red class only; blue and green come as means, so each enters
@@ -16,8 +18,6 @@ COLOURS = {"rouge": "tab:red", "bleu": "tab:blue", "vert": "tab:green"}
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per class in the slide's order; nothing is random: quick and seed change nothing."""
-    from profond.classic import NearestMean
-
     X = np.array(RED_EXAMPLES + list(GIVEN_MEANS.values()), dtype=float)
     y = np.array(["rouge"] * len(RED_EXAMPLES) + list(GIVEN_MEANS))
     model = NearestMean().fit(X, y)
@@ -41,8 +41,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 def _plot(X, y, means, distances, path: Path) -> Path:
     """The examples, the class means (large), x (black star) and its distance to each mean."""
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(5, 5))

@@ -12,7 +12,14 @@ from pathlib import Path
 
 import numpy as np
 
+from profond.data import load
 from profond.experiments.registry import ExperimentResult
+from profond.limits.ood import grad_cam, ood_auc, reconstruction_error, vanilla_saliency
+from profond.models import logits, new_model
+from profond.models.autoencoders import Autoencoder
+from profond.plotting import pyplot, save_png
+from profond.train.recipe import fit_model
+from profond.train.torch_learner import seed_everything
 
 # (autoencoder epochs, CNN epochs) by `quick`
 BUDGETS = {True: (30, 20), False: (200, 60)}
@@ -20,12 +27,6 @@ BUDGETS = {True: (30, 20), False: (200, 60)}
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """Rows: one per out-of-distribution set (mean scores and ROC AUC)."""
-    from profond.data import load
-    from profond.limits.ood import ood_auc, reconstruction_error
-    from profond.models.autoencoders import Autoencoder
-    from profond.train.recipe import fit_model
-    from profond.train.torch_learner import seed_everything
-
     ae_epochs, cnn_epochs = BUDGETS[quick]
     digits = load("digits")
     flat = digits.X_train.reshape(len(digits.X_train), -1)
@@ -59,8 +60,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 def _ood_sets(X_test: np.ndarray, seed: int) -> dict[str, np.ndarray]:
     """The four out-of-distribution sets, each (n, 64) with n = len(X_test)."""
-    from profond.data import load
-
     n = len(X_test)
     rng = np.random.default_rng(seed)
     signals = load("mnist1d").X_test[:n]
@@ -74,11 +73,6 @@ def _ood_sets(X_test: np.ndarray, seed: int) -> dict[str, np.ndarray]:
 
 
 def _saliency_figure(digits, ae, epochs: int, seed: int, path: Path) -> Path:
-    from profond.limits.ood import grad_cam, vanilla_saliency
-    from profond.models import logits, new_model
-    from profond.plotting import pyplot, save_png
-    from profond.train.recipe import fit_model
-
     plt = pyplot()
 
     cnn = new_model("lenet5", (1, 8, 8), 10, seed=seed)

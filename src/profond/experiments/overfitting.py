@@ -5,7 +5,15 @@ then an MLP on few digits: width and epochs against train/validation accuracy, a
 
 from pathlib import Path
 
+import numpy as np
+
+from profond.data import load
+from profond.data.augment import RandomCrop
 from profond.experiments.registry import ExperimentResult
+from profond.limits.polyfit import polyfit, polyval, rms_error, sine_data
+from profond.models import new_model
+from profond.plotting import pyplot
+from profond.train.recipe import fit_model
 
 DEGREES = (1, 3, 9)
 # (training digits, epochs, widths) by `quick`
@@ -41,8 +49,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _polynomials(seed: int, path: Path) -> tuple[list[dict], Path]:
-    from profond.limits.polyfit import polyfit, rms_error, sine_data
-
     x, t = sine_data(10, seed=seed)
     x_test, t_test = sine_data(100, seed=seed + 1)
     fits = {d: polyfit(x, t, d) for d in DEGREES}
@@ -55,11 +61,6 @@ def _polynomials(seed: int, path: Path) -> tuple[list[dict], Path]:
 
 
 def _mlp_rows(n: int, epochs: int, widths, seed: int) -> tuple[list[dict], dict]:
-    from profond.data import load
-    from profond.data.augment import RandomCrop
-    from profond.models import new_model
-    from profond.train.recipe import fit_model
-
     data = load("digits")
     train, val = (data.X_train[:n], data.y_train[:n]), (data.X_test, data.y_test)
     rows, curves = [], {}
@@ -79,12 +80,8 @@ def _mlp_rows(n: int, epochs: int, widths, seed: int) -> tuple[list[dict], dict]
 
 
 def _poly_plot(x, t, fits: dict, path: Path) -> Path:
-    from profond.plotting import pyplot
-
     plt = pyplot()
-    import numpy as np
 
-    from profond.limits.polyfit import polyval
 
     grid = np.linspace(0, 1, 200)
     fig, axes = plt.subplots(1, len(fits), figsize=(4 * len(fits), 3.2), sharey=True)
@@ -101,8 +98,6 @@ def _poly_plot(x, t, fits: dict, path: Path) -> Path:
 
 
 def _curves_plot(curves: dict, path: Path) -> Path:
-    from profond.plotting import pyplot
-
     plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(7, 4.5))

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import numpy as np
 
+from profond.classic import Perceptron
 from profond.experiments.registry import ExperimentResult
+from profond.plotting import pyplot, save_png
 
 OR_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 OR_TARGETS = np.array([0, 1, 1, 1])
@@ -14,8 +16,6 @@ SLIDE_START = (0, 1, 0)
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per example seen, as the slides' table; the order is fixed, so quick and seed
     change nothing."""
-    from profond.classic import Perceptron
-
     model = Perceptron(lr=1.0, init_weights=SLIDE_START).fit(OR_INPUTS, OR_TARGETS)
     w = [float(model.intercept_), *map(float, model.coef_)]
     figure = _plot(w, out_dir / "perceptron_or.png")
@@ -42,8 +42,6 @@ def _row(step) -> dict:
 
 def _plot(w: list[float], path: Path) -> Path:
     """The four OR inputs coloured by t, and the region where w0 + w1 x1 + w2 x2 > 0 (y = 1)."""
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
 
     grid = np.linspace(-0.5, 1.5, 201)

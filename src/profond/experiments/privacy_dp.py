@@ -7,9 +7,19 @@ membership-inference attack: members are its training examples, non-members as m
 """
 
 import math
+import warnings
 from pathlib import Path
 
+import torch
+
+from profond.data import load
 from profond.experiments.registry import ExperimentResult
+from profond.further.privacy.attacks import membership_inference_auc
+from profond.further.privacy.dp_sgd import make_private_learner
+from profond.models import create_model
+from profond.plotting import pyplot, save_png
+from profond.train.torch_learner import TorchLearner, seed_everything
+from profond.train.trainer import Trainer
 
 EPSILONS = (math.inf, 8.0, 3.0, 1.0)
 DELTA, MAX_GRAD_NORM = 1e-5, 1.0
@@ -20,10 +30,6 @@ BUDGETS = {True: (300, 30), False: (1000, 40)}
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per ε: test accuracy, membership-inference AUC, the ε the accountant reports."""
-    import warnings
-
-    from profond.data import load
-
     n_train, epochs = BUDGETS[quick]
     data = load("mnist1d")
     members = data.X_train[:n_train], data.y_train[:n_train]
@@ -52,14 +58,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _arm(eps: float, data, members, non_members, epochs: int, seed: int) -> dict:
-    import torch
-
-    from profond.further.privacy.attacks import membership_inference_auc
-    from profond.further.privacy.dp_sgd import make_private_learner
-    from profond.models import create_model
-    from profond.train.torch_learner import TorchLearner, seed_everything
-    from profond.train.trainer import Trainer
-
     seed_everything(seed)
     model = create_model("mlp", data.X_train.shape[1:], len(data.classes), hidden=HIDDEN)
     optimizer = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
@@ -80,8 +78,6 @@ def _arm(eps: float, data, members, non_members, epochs: int, seed: int) -> dict
 
 
 def _plot(rows: list[dict], path: Path) -> Path:
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
 
     labels = [f"ε = {r['epsilon']}" if r["epsilon"] != "inf" else "ε = ∞" for r in rows]

@@ -9,8 +9,14 @@ MSE and the recovered label, the figure shows original against reconstruction.
 from pathlib import Path
 
 import numpy as np
+import torch
 
+from profond.data import load
 from profond.experiments.registry import ExperimentResult
+from profond.further.privacy.attacks import gradient_inversion, shared_gradient
+from profond.models import create_model
+from profond.plotting import pyplot, save_png
+from profond.train.torch_learner import seed_everything
 
 HIDDEN = (32,)
 # (digits attacked, L-BFGS steps) by `quick`
@@ -19,13 +25,6 @@ BUDGETS = {True: (3, 30), False: (8, 100)}
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per attacked test digit: label, recovered label, MSE at the start and at the end."""
-    import torch
-
-    from profond.data import load
-    from profond.further.privacy.attacks import gradient_inversion, shared_gradient
-    from profond.models import create_model
-    from profond.train.torch_learner import seed_everything
-
     n_images, steps = BUDGETS[quick]
     data = load("digits")
     seed_everything(seed)
@@ -56,8 +55,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _plot(pictures: list[tuple[np.ndarray, np.ndarray]], path: Path) -> Path:
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
 
     fig, axes = plt.subplots(2, len(pictures), figsize=(1.6 * len(pictures), 3.4), squeeze=False)

@@ -8,8 +8,16 @@ explain generalisation, and the explicit regularisers are not what prevents memo
 
 from pathlib import Path
 
+import numpy as np
+
+from profond.data import load
+from profond.data.augment import RandomCrop
 from profond.experiments.registry import ExperimentResult
+from profond.limits.noise import random_labels
+from profond.limits.plots import line_plot
+from profond.models import logits, new_model
 from profond.train.callbacks import Callback
+from profond.train.recipe import fit_model
 
 # (labels, data aug, dropout, weight decay): the slide's seven rows
 ARMS = (("true", True, True, True), ("true", True, False, False), ("true", False, False, True),
@@ -22,9 +30,6 @@ LR, DROPOUT, WEIGHT_DECAY = 3e-3, 0.2, 1e-5
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per arm: top-1/top-5 train and test accuracy, in %."""
-    from profond.data import load
-    from profond.limits.noise import random_labels
-
     n, epochs, width = BUDGETS[quick]
     data = load("digits")
     X, y = data.X_train[:n], data.y_train[:n]
@@ -58,10 +63,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 def _arm(train, test, aug: bool, dropout: bool, decay: bool, epochs: int, width: int,
          seed: int) -> tuple[dict, tuple]:
-    from profond.data.augment import RandomCrop
-    from profond.models import logits, new_model
-    from profond.train.recipe import fit_model
-
     model = new_model("mlp", (1, 8, 8), 10, hidden=(width,), dropout=DROPOUT if dropout else 0,
                       seed=seed)
     best = BestTest(model, *test)
@@ -88,8 +89,6 @@ class BestTest(Callback):
         self.top1, self.top5, self.epoch = -1.0, 0.0, 0
 
     def on_epoch_end(self, epoch: int, logs: dict[str, float]) -> None:
-        from profond.models import logits
-
         out = logits(self.model, self.X)
         top1 = _topk(out, self.y, 1)
         if top1 > self.top1:
@@ -97,8 +96,6 @@ class BestTest(Callback):
 
 
 def _topk(out, y, k: int) -> float:
-    import numpy as np
-
     top = np.argsort(-out, axis=1)[:, :k]
     return float((top == y[:, None]).any(1).mean())
 
@@ -108,7 +105,5 @@ def _yes(flag: bool) -> str:
 
 
 def _plot(curves: dict, epochs: int, path: Path) -> Path:
-    from profond.limits.plots import line_plot
-
     return line_plot(path, curves, xlabel="epoch", ylabel="train accuracy",
                      title="Training accuracy, true vs random labels (Zhang et al. Fig. 1a)")

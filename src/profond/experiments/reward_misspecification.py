@@ -12,6 +12,11 @@ from pathlib import Path
 import numpy as np
 
 from profond.experiments.registry import ExperimentResult
+from profond.further.rl.loop import run_episode
+from profond.further.rl.media import plot_returns
+from profond.further.rl.misspecified import BonusTile
+from profond.further.rl.qlearning import QLearning, train_q_learning
+from profond.further.rl.recipes import frozenlake_env
 
 BONUS_TILE, BONUS, GOAL = 6, 0.2, 15
 EPISODES = {True: 1500, False: 5000}
@@ -22,18 +27,12 @@ ARMS = {"goal only (intended)": None, "bonus at every entry": True,
 
 def make_env(repeatable: bool | None):
     """FrozenLake 4x4 without slipping; with the bonus tile unless `repeatable` is None."""
-    from profond.further.rl.misspecified import BonusTile
-    from profond.further.rl.recipes import frozenlake_env
-
     env = frozenlake_env(slippery=False)
     return env if repeatable is None else BonusTile(env, BONUS_TILE, BONUS, repeatable)
 
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per reward: the greedy policy's goal rate, steps, tile entries and paid return."""
-    from profond.further.rl.loop import run_episode
-    from profond.further.rl.qlearning import QLearning, train_q_learning
-
     episodes = EPISODES[quick]
     rows, curves = [], {}
     for arm, repeatable in ARMS.items():
@@ -68,8 +67,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _plot(curves: dict, path: Path) -> Path:
-    from profond.further.rl.media import plot_returns
-
     series = {arm: (range(1, len(r) + 1), r) for arm, r in curves.items()}
     return plot_returns(series, path, xlabel="episode", ylabel="paid return", window=50,
                         title="What is paid is what is learnt (FrozenLake, bonus on tile 6)")

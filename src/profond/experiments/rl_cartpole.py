@@ -4,15 +4,14 @@ means a greedy mean return >= 475 over 100 episodes."""
 from pathlib import Path
 
 from profond.experiments.registry import ExperimentResult
+from profond.further.rl import recipes
+from profond.further.rl.media import plot_returns
 
 QUICK_STEPS = {"dqn": 5000, "reinforce": 5000}
 
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per agent: env steps used, CPU and wall seconds, greedy mean return, solved."""
-    from profond.further.rl import recipes
-    from profond.further.rl.media import plot_returns
-
     rows, curves, checks = [], {}, {}
     for name in recipes.CARTPOLE_AGENTS:
         result = recipes.train_cartpole(name, steps=QUICK_STEPS[name] if quick else None,

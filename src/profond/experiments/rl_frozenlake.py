@@ -4,6 +4,8 @@ slippery ice, against the optimal policy (value iteration on the environment's m
 from pathlib import Path
 
 from profond.experiments.registry import ExperimentResult
+from profond.further.rl.media import plot_returns
+from profond.further.rl.recipes import train_frozenlake
 
 EPISODES = {False: 500, True: 10_000}
 QUICK_EPISODES = {False: 300, True: 2000}
@@ -11,9 +13,6 @@ QUICK_EPISODES = {False: 300, True: 2000}
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per map: training episodes, greedy success rate over 1000 episodes, the optimum's."""
-    from profond.further.rl.media import plot_returns
-    from profond.further.rl.recipes import train_frozenlake
-
     rows, curves = [], {}
     for slippery in (False, True):
         episodes = (QUICK_EPISODES if quick else EPISODES)[slippery]

@@ -7,8 +7,18 @@ true labels, against PCA features of the same size and against the same net left
 from pathlib import Path
 
 import numpy as np
+import torch
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+from torch import nn
 
+from profond.data import load
 from profond.experiments.registry import ExperimentResult
+from profond.models import logits
+from profond.plotting import pyplot, save_png
+from profond.train.recipe import accuracy, fit_model
+from profond.train.torch_learner import seed_everything
 
 FEATURES = 32
 BUDGETS = {True: (8, (10, 50)), False: (30, (5, 10, 20, 50, 100))}  # epochs, labels per class
@@ -22,8 +32,6 @@ def rotations(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def encoder():
     """Conv 16@3x3, conv 32@3x3, max pool 2, Linear 512 -> 32, ReLU after each: x (N, 1, 8, 8)."""
-    from torch import nn
-
     return nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(),
                          nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
                          nn.Flatten(), nn.Linear(32 * 4 * 4, FEATURES), nn.ReLU())
@@ -31,14 +39,6 @@ def encoder():
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per number of labels per class: the probe's test accuracy on each feature set."""
-    import torch
-    from sklearn.decomposition import PCA
-
-    from profond.data import load
-    from profond.models import logits
-    from profond.train.recipe import accuracy, fit_model
-    from profond.train.torch_learner import seed_everything
-
     torch.set_num_threads(1)
     epochs, label_counts = BUDGETS[quick]
     data = load("digits")
@@ -80,9 +80,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 def _probe(features, data, per_class: int, seed: int) -> float:
     """Logistic regression on `per_class` labelled training examples per class; test %."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
     rng = np.random.default_rng(seed)
     chosen = np.concatenate([rng.choice(np.flatnonzero(data.y_train == c), per_class,
                                         replace=False) for c in range(10)])
@@ -93,8 +90,6 @@ def _probe(features, data, per_class: int, seed: int) -> float:
 
 
 def _plot(rows: list[dict], features: dict, path: Path) -> Path:
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 4))
     ks = [r["labels per class"] for r in rows]

@@ -10,8 +10,15 @@ Each is scored on the test digits and on the same digits shifted by one pixel.
 from pathlib import Path
 
 import numpy as np
+import torch
+from torch import nn
 
+from profond.data import load
 from profond.experiments.registry import ExperimentResult
+from profond.models import n_params
+from profond.plotting import pyplot, save_png
+from profond.train.recipe import accuracy, fit_model
+from profond.train.torch_learner import seed_everything
 
 BUDGETS = {True: (15, (0, 1)), False: (40, (0, 1, 2, 3, 4))}  # epochs, seeds
 ARMS = ("stride 1 + max pool", "stride 1 + average pool", "stride 2, no pooling")
@@ -20,8 +27,6 @@ LR = 3e-3
 
 def cnn(arm: str):
     """Two stages (conv 3x3 -> ReLU -> halve), then Linear(32·2·2, 10); x (N, 1, 8, 8)."""
-    from torch import nn
-
     def stage(c_in, c_out):
         if arm.startswith("stride 2"):
             return [nn.Conv2d(c_in, c_out, 3, stride=2, padding=1), nn.ReLU()]
@@ -53,13 +58,6 @@ def _clear_edge(images: np.ndarray, dy: int, dx: int) -> np.ndarray:
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per arm: test accuracy and shifted-test accuracy, mean and spread over seeds."""
-    import torch
-
-    from profond.data import load
-    from profond.models import n_params
-    from profond.train.recipe import accuracy, fit_model
-    from profond.train.torch_learner import seed_everything
-
     torch.set_num_threads(1)
     epochs, seeds = BUDGETS[quick]
     data = load("digits")
@@ -95,8 +93,6 @@ def _row(arm: str, scores: np.ndarray, params: int) -> dict:
 
 
 def _plot(rows: list[dict], path: Path) -> Path:
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(6, 3.5))
     x = np.arange(len(rows))

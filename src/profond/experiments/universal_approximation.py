@@ -10,8 +10,13 @@ Each net is trained full batch with Adam; the error is the mean squared error on
 from pathlib import Path
 
 import numpy as np
+import torch
 
+from profond.classic import RBFNetwork
+from profond.data.toy2d import load_toy
 from profond.experiments.registry import ExperimentResult
+from profond.plotting import pyplot, save_png
+from profond.train.torch_learner import seed_everything
 
 WIDTHS = (1, 2, 4, 8, 16, 32)
 STEPS = {True: 1000, False: 8000}
@@ -26,8 +31,6 @@ def target_1d(x: np.ndarray) -> np.ndarray:
 
 def datasets(seed: int) -> dict:
     """name -> (X_train, y_train, X_test, y_test), float32, inputs scaled to about [−2, 2]."""
-    from profond.data.toy2d import load_toy
-
     rng = np.random.default_rng(seed)
     x_train, x_test = rng.uniform(-2, 2, (200, 1)), np.linspace(-2, 2, 400)[:, None]
     gauss = load_toy("reg-gauss", n_samples=1200, seed=seed)
@@ -43,10 +46,6 @@ def one_hidden_layer_nets(n_inputs: int, widths, seed: int):
     """One net per width, Linear(n_inputs, H) -> act -> Linear(H, 1), stacked in tensors padded
     to the widest: W1 (M, n_inputs, H_max), b1 (M, 1, H_max), W2 (M, H_max), b2 (M, 1), and the
     mask (M, 1, H_max) of the units each net has. torch.nn.Linear's init U(±1/√fan_in)."""
-    import torch
-
-    from profond.train.torch_learner import seed_everything
-
     seed_everything(seed)
     M, H = len(widths), max(widths)
     fan = torch.tensor(widths, dtype=torch.float32)[:, None]
@@ -61,8 +60,6 @@ def one_hidden_layer_nets(n_inputs: int, widths, seed: int):
 def fit_mse(X, y, X_test, y_test, widths, activation: str, steps: int, seed: int) -> list[float]:
     """Trains one net per width at once, full-batch Adam on the MSE (the nets share nothing:
     their losses add, and Adam is elementwise); returns each net's test mean squared error."""
-    import torch
-
     act = torch.sigmoid if activation == "sigmoid" else (lambda s: torch.exp(-s * s))
     params, mask = one_hidden_layer_nets(X.shape[1], widths, seed)
     W1, b1, W2, b2 = params
@@ -83,10 +80,6 @@ def fit_mse(X, y, X_test, y_test, widths, activation: str, steps: int, seed: int
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per (target, model, width): the test mean squared error."""
-    import torch
-
-    from profond.classic import RBFNetwork
-
     torch.set_num_threads(1)  # tiny layers: extra threads only wait for each other
     rows = []
     for name, (X, y, X_test, y_test) in datasets(seed).items():
@@ -124,8 +117,6 @@ def _rounded(row: dict) -> dict:
 
 
 def _plot(rows: list[dict], path: Path) -> Path:
-    from profond.plotting import pyplot, save_png
-
     plt = pyplot()
     targets = list(dict.fromkeys(r["target"] for r in rows))
     fig, axes = plt.subplots(1, len(targets), figsize=(10, 3.8))

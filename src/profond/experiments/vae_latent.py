@@ -7,8 +7,14 @@ latent grid (Kingma & Welling 2014, figure 4).
 from pathlib import Path
 
 import numpy as np
+from sklearn.decomposition import PCA
+from sklearn.neighbors import KNeighborsClassifier
 
 from profond.experiments.registry import ExperimentResult
+from profond.generative import pictures as pics
+from profond.generative.fit import experiment_data, fit_reconstruction
+from profond.models.autoencoders import VAE, ELBOLoss
+from profond.train.torch_learner import seed_everything
 
 EPOCHS = {True: 10, False: 150}
 HIDDEN = {"digits": (256, 128), "mnist1d": (256, 128), "mnist": (512, 256)}
@@ -17,8 +23,6 @@ LR, BATCH, NEIGHBOURS = 2e-3, 32, 5
 
 def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     """One row per dataset: the final ELBO terms and the latent's k-NN test accuracy."""
-    from profond.generative.fit import experiment_data
-
     rows, figures, claims = [], [], {}
     for data, epochs in experiment_data(["digits", "mnist1d"], quick, EPOCHS[quick]):
         name = data.name
@@ -54,10 +58,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 
 def _train(data, epochs: int, seed: int):
-    from profond.generative.fit import fit_reconstruction
-    from profond.models.autoencoders import VAE, ELBOLoss
-    from profond.train.torch_learner import seed_everything
-
     seed_everything(seed)
     model = VAE(data.X_train.shape[1], HIDDEN[data.name], latent_dim=2,
                 out_activation=data.out_activation)
@@ -72,22 +72,16 @@ def _floor(data) -> float:
 
 
 def _knn(Z_train, y_train, Z_test, y_test) -> float:
-    from sklearn.neighbors import KNeighborsClassifier
-
     return float(KNeighborsClassifier(NEIGHBOURS).fit(Z_train, y_train).score(Z_test, y_test))
 
 
 def _pca_knn(data) -> float:
-    from sklearn.decomposition import PCA
-
     pca = PCA(2).fit(data.X_train)
     return _knn(pca.transform(data.X_train), data.y_train, pca.transform(data.X_test),
                 data.y_test)
 
 
 def _figures(learner, data, records: list[dict], Z_test: np.ndarray, out_dir: Path) -> list:
-    from profond.generative import pictures as pics
-
     name = data.name
     # the two of the first 20 test examples whose codes lie farthest apart: the longest path
     near = Z_test[:20]
