@@ -2,7 +2,6 @@
 wire (read here by a parser as strict as the browser's), deep JSON, NaN constants, CSV fields
 past csv's limit, and a CNN training whose tab closed."""
 
-import asyncio
 import base64
 import json
 import logging
@@ -12,6 +11,7 @@ import time
 
 import pytest
 
+from helpers import run_async
 from helpers.lab import lab_client, opened, send
 from profond.lab import wire
 from profond.lab.compute import InProcess
@@ -106,7 +106,7 @@ def test_a_missed_non_finite_number_is_logged_and_the_client_gets_an_error(caplo
 
     session = Session(transport, 60.0, InProcess())
     with caplog.at_level(logging.ERROR):
-        asyncio.run(session.send({"type": "frame", "train_loss": float("inf")}))
+        run_async(session.send({"type": "frame", "train_loss": float("inf")}))
     error = strict(sent[0])
     assert error["type"] == "error" and "non-finite" in error["message"]
     assert "non-finite" in caplog.text

@@ -9,6 +9,7 @@ import signal
 import numpy as np
 import pytest
 
+from helpers import run_async
 from helpers.lab import lab_client, opened, send, until
 from profond.lab.compute import ProcessPool, WorkerLost
 from profond.lab.schema import Config
@@ -41,7 +42,7 @@ def test_a_pending_call_fails_and_the_worker_is_replaced():
             assert pool.workers[0].process.is_alive()
         finally:
             pool.close()
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_sessions_on_a_killed_worker_are_told_and_carry_on():
