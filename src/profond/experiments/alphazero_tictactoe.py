@@ -55,7 +55,7 @@ def _referee(agent, side: int, opponent: str) -> dict:
 
 def _plot(history: list[dict], path: Path) -> Path:
     """Value, policy and total loss per iteration of self-play and training."""
-    from profond.plotting import pyplot, save_png
+    from profond.plotting import integer_ticks, pyplot, save_png
 
     plt = pyplot()
 
@@ -66,6 +66,7 @@ def _plot(history: list[dict], path: Path) -> Path:
         ax.plot(its, [r[key] for r in history], "-o", markersize=3, label=label)
     ax.set(xlabel="iteration (self-play games, then minibatch updates)", ylabel="mean loss",
            title="AlphaZero on tic-tac-toe: training loss")
+    integer_ticks(ax)
     ax.legend(fontsize="small")
     fig.tight_layout()
     return save_png(fig, path)

@@ -93,6 +93,8 @@ def _probe(features, data, per_class: int, seed: int) -> float:
 
 
 def _plot(rows: list[dict], features: dict, path: Path) -> Path:
+    from matplotlib.ticker import NullFormatter
+
     from profond.plotting import pyplot, save_png
 
     plt = pyplot()
@@ -102,6 +104,7 @@ def _plot(rows: list[dict], features: dict, path: Path) -> Path:
         ax.plot(ks, [r[name] for r in rows], marker="o", label=name)
     ax.set(xscale="log", xticks=ks, xticklabels=ks, xlabel="labelled digits per class",
            ylabel="test accuracy (%)", title="Linear probe: features learnt without labels")
+    ax.xaxis.set_minor_formatter(NullFormatter())  # the label budgets alone, not 2x10^1
     ax.legend(fontsize=8)
     fig.tight_layout()
     return save_png(fig, path)
