@@ -11,7 +11,7 @@ from profond.experiments.registry import ExperimentResult
 from profond.further import minimax
 from profond.further.alphazero import AlphaZero, AlphaZeroConfig
 from profond.further.games import score
-from profond.plotting import pyplot, save_png
+from profond.plotting import integer_ticks, pyplot, save_png
 
 QUICK = dict(iterations=2, games_per_iteration=4, n_simulations=10, eval_simulations=10,
              train_steps=10, batch_size=32, hidden=32)
@@ -63,6 +63,7 @@ def _plot(history: list[dict], path: Path) -> Path:
         ax.plot(its, [r[key] for r in history], "-o", markersize=3, label=label)
     ax.set(xlabel="iteration (self-play games, then minibatch updates)", ylabel="mean loss",
            title="AlphaZero on tic-tac-toe: training loss")
+    integer_ticks(ax)
     ax.legend(fontsize="small")
     fig.tight_layout()
     return save_png(fig, path)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from matplotlib.ticker import NullFormatter
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
@@ -97,6 +98,7 @@ def _plot(rows: list[dict], features: dict, path: Path) -> Path:
         ax.plot(ks, [r[name] for r in rows], marker="o", label=name)
     ax.set(xscale="log", xticks=ks, xticklabels=ks, xlabel="labelled digits per class",
            ylabel="test accuracy (%)", title="Linear probe: features learnt without labels")
+    ax.xaxis.set_minor_formatter(NullFormatter())  # the label budgets alone, not 2x10^1
     ax.legend(fontsize=8)
     fig.tight_layout()
     return save_png(fig, path)
