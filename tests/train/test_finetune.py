@@ -20,7 +20,8 @@ from profond.train.finetune import (
     subset,
     unfreeze_counts,
 )
-from profond.train.runs import RunStore, save_model
+from profond.train.recording import save_model
+from profond.train.runs import RunStore
 from profond.train.torch_learner import TorchLearner, seed_everything
 from profond.train.trainer import Trainer
 

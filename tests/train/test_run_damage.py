@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from profond.cli import app
 from profond.io import DamagedFileError
 from profond.train.checkpoint import load_weights, save_checkpoint, save_weights
-from profond.train.runs import RunBusy, RunStore, restore
+from profond.train.recording import restore
+from profond.train.runs import RunBusy, RunStore
 
 runner = CliRunner()
 TRAIN = ["train", "logistic", "--data", "iris", "--epochs", "1", "--engine", "scratch"]

@@ -91,7 +91,7 @@ def test_tensorboard_events_hold_the_scalars_and_the_hyper_parameters(tmp_path):
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
     from tensorboard.plugins.hparams import plugin_data_pb2
 
-    from profond.train.runs import RunRecorder
+    from profond.train.recording import RunRecorder
     from profond.train.torch_learner import TorchLearner
     from profond.train.trainer import Trainer
 
@@ -116,7 +116,7 @@ def test_tensorboard_events_hold_the_scalars_and_the_hyper_parameters(tmp_path):
 def test_checkpoints_keep_every_gpu_generator_and_resume_restores_them(tmp_path, monkeypatch):
     """No GPU here: torch.cuda's generator calls are stood in for, the plumbing is real."""
     torch = pytest.importorskip("torch")
-    from profond.train.runs import RunRecorder, restore
+    from profond.train.recording import RunRecorder, restore
     from profond.train.torch_learner import TorchLearner
     from profond.train.trainer import Trainer
 

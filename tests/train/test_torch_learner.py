@@ -11,7 +11,8 @@ from sklearn.metrics import accuracy_score, log_loss
 from profond.models import create_model
 from profond.train.callbacks import Callback, TrainingDiverged
 from profond.train.checkpoint import load_checkpoint, load_weights
-from profond.train.runs import RunRecorder, RunStore, guard
+from profond.train.recording import RunRecorder, guard
+from profond.train.runs import RunStore
 from profond.train.torch_learner import TorchLearner, resolve_device, seed_everything
 from profond.train.trainer import Trainer
 

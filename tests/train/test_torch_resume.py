@@ -17,7 +17,8 @@ import json, os, signal, sys
 import numpy as np, torch
 from profond.models import create_model
 from profond.train.callbacks import Callback
-from profond.train.runs import RunRecorder, RunStore, guard, restore
+from profond.train.runs import RunStore
+from profond.train.recording import RunRecorder, guard, restore
 from profond.train.torch_learner import TorchLearner, seed_everything
 from profond.train.trainer import Trainer
 

@@ -142,7 +142,8 @@ def fit_trial(index: int, config):
     """Train one configuration with the one Trainer; record it as a run; validation metrics."""
     from profond.train.callbacks import TrainingDiverged
     from profond.train.recipe import build_learner, callbacks_for
-    from profond.train.runs import RunRecorder, RunStore, guard
+    from profond.train.recording import RunRecorder, guard
+    from profond.train.runs import RunStore
     from profond.train.trainer import Trainer
     from profond.train.tune import Trial
 

@@ -18,7 +18,8 @@ from profond.models import create_model, new_model
 from profond.plotting import pyplot, save_png
 from profond.train.finetune import finetuner, load_pretrained, subset
 from profond.train.recipe import fit_model
-from profond.train.runs import RunRecorder, RunStore
+from profond.train.recording import RunRecorder
+from profond.train.runs import RunStore
 from profond.train.torch_learner import seed_everything
 from profond.train.trainer import Trainer
 

@@ -187,7 +187,7 @@ def follow(learner: DistributedLearner, splits: dict, config, run=None) -> None:
     initial_epoch = 0
     if run is not None and has_checkpoint(run.checkpoint_dir):
         from profond.train.checkpoint import load_checkpoint
-        from profond.train.runs import pop_rng_states
+        from profond.train.recording import pop_rng_states
 
         state, meta = load_checkpoint(run.checkpoint_dir)
         pop_rng_states(state)  # rank 0 restores the generators; followers take no draws of theirs

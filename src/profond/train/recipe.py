@@ -223,7 +223,7 @@ def fit_and_test(learner, splits: dict, config: TrainConfig, run, callbacks=()):
     Raises TrainingDiverged or KeyboardInterrupt after recording the run as failed or interrupted.
     """
     from profond.train.history import History
-    from profond.train.runs import RunRecorder, guard, restore
+    from profond.train.recording import RunRecorder, guard, restore
     from profond.train.trainer import Trainer
 
     initial_epoch = restore(run, learner)
