@@ -29,6 +29,8 @@ def test_a_pending_call_fails_and_the_worker_is_replaced():
             new = ("new", Config().model_dump(), np.zeros((0, 3)), 0, False)
             await pool.call(0, *new)
             victim = pool.workers[0]
+            # stopped first, so it cannot answer between the send and the kill (it sometimes did)
+            os.kill(victim.process.pid, signal.SIGSTOP)
             pending = asyncio.ensure_future(pool.call(0, "step_frame", None))
             await asyncio.sleep(0)  # sent
             _kill(victim)
