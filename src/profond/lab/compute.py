@@ -140,10 +140,14 @@ class _Worker:
             loop, future = self.pending.pop(call_id)
             loop.call_soon_threadsafe(_settle, future, ok, value)
 
+    def lost(self) -> "WorkerLost":
+        """The error for calls this dead worker cannot answer, naming its exit code."""
+        self.process.join(timeout=1)
+        return WorkerLost(f"the training process stopped (exit code {self.process.exitcode})")
+
     def _die(self) -> None:
         self.dead = True
-        self.process.join(timeout=1)
-        lost = WorkerLost(f"the training process stopped (exit code {self.process.exitcode})")
+        lost = self.lost()
         while self.pending:
             loop, future = self.pending.popitem()[1]
             loop.call_soon_threadsafe(_settle, future, False, lost)
@@ -183,8 +187,7 @@ class ProcessPool:
             if method == "drop":
                 return None
             if method != "new":
-                raise WorkerLost(f"the training process stopped (exit code "
-                                 f"{worker.process.exitcode})")
+                raise worker.lost()
             worker = None
         if worker is None:
             worker = self.placement[sid] = min(self.workers, key=lambda w: w.sessions)
@@ -201,7 +204,7 @@ class ProcessPool:
         except OSError:  # it died before its reader saw the end of the pipe
             worker.pending.pop(call_id, None)
             worker.dead = True
-            raise WorkerLost("the training process stopped") from None
+            raise worker.lost() from None
         return await future
 
     def close(self) -> None:
