@@ -12,6 +12,7 @@ import itertools
 import multiprocessing as mp
 import queue
 import threading
+import time
 
 import numpy as np
 
@@ -142,7 +143,11 @@ class _Worker:
 
     def lost(self) -> "WorkerLost":
         """The error for calls this dead worker cannot answer, naming its exit code."""
-        self.process.join(timeout=1)
+        # another thread may be reaping the same process (a join elsewhere): then this join
+        # returns before the exit code is set, so wait for it a little
+        deadline = time.monotonic() + 2
+        while self.process.exitcode is None and time.monotonic() < deadline:
+            self.process.join(timeout=0.05)
         return WorkerLost(f"the training process stopped (exit code {self.process.exitcode})")
 
     def _die(self) -> None:
