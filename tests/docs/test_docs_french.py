@@ -2,8 +2,9 @@
 
 A page `x.md` has its French twin `x.fr.md` (mkdocs-static-i18n, suffix structure); a French
 page links to `y.md` and the plugin serves `y.fr.md` when it exists. Translating a heading changes
-its anchor, so a French link `y.md#some-heading` must name a heading of the page the French site
-shows: the French twin when there is one, else the English page. Anchors are read from the
+its anchor, so a link `y.md#some-heading` in the French site (from a French page, an English-only
+page or a generated one) must name a heading of the page the French site shows: the French twin
+when there is one, else the English page. Anchors are read from the
 rendered HTML (Python-Markdown's `toc` slugs, as mkdocs makes them), not guessed.
 """
 
@@ -71,16 +72,19 @@ def link_problems(page: str, text: str) -> list[str]:
     return problems
 
 
-FRENCH = sorted(DOCS.rglob("*.fr.md"))
+# The French site's pages: the twins, and the English pages it shows as they are.
+FRENCH = sorted(p.relative_to(DOCS).as_posix().removesuffix(".fr.md") + ".md"
+                for p in DOCS.rglob("*.fr.md")) + sorted(ENGLISH_ONLY)
 
 
-def site_path(path: Path) -> str:
-    return path.relative_to(DOCS).as_posix().removesuffix(".fr.md") + ".md"
+@pytest.mark.parametrize("page", FRENCH)
+def test_every_link_of_a_french_site_page_names_a_page_and_a_heading(page):
+    assert link_problems(page, french_source(page)) == []
 
 
-@pytest.mark.parametrize("path", FRENCH, ids=site_path)
-def test_every_link_of_a_french_page_names_a_page_and_a_heading(path):
-    assert link_problems(site_path(path), path.read_text(encoding="utf-8")) == []
+def test_every_link_of_a_generated_page_names_a_page_and_a_heading_in_french():
+    assert [problem for page, text in generated().items()
+            for problem in link_problems(page, text)] == []
 
 
 def test_every_student_page_has_a_french_twin():
