@@ -120,7 +120,7 @@ def test_conv_size_flags_impossible_windows(ws):
 
 
 @pytest.mark.parametrize("message, field", [
-    ({"type": "nope"}, "message"),
+    ({"type": "nope"}, "type"),
     ({"type": "perceptron", "points": []}, "points"),
     ({"type": "perceptron", "points": [{"x1": 9, "x2": 0, "t": 1}]}, "points.0.x1"),
     ({"type": "backprop", "x": [1, 0], "t": 2}, "t"),
