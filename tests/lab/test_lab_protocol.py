@@ -46,7 +46,8 @@ def test_step_is_one_epoch_and_play_streams_frames(client):
 @pytest.mark.parametrize(("message", "field", "text", "code"), [
     ({"type": "config", "config": {"lr": 5}}, "lr", "lr: expected one of", "literal_error"),
     ({"type": "config", "config": {"hidden": [2] * 7}}, "hidden", "at most 6 items", "too_long"),
-    ({"type": "config", "config": {"hidden": [9]}}, "hidden", "at most 8; got 9", "less_than_equal"),
+    ({"type": "config", "config": {"hidden": [9]}}, "hidden", "at most 8; got 9",
+     "less_than_equal"),
     ({"type": "config", "config": {"noise": 60}}, "noise", "at most 50; got 60", "less_than_equal"),
     ({"type": "config", "config": {"features": []}}, "features", "at least 1", "too_short"),
     ({"type": "config", "config": {"bogus": 1}}, "bogus", "no such field", "extra_forbidden"),

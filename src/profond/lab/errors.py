@@ -228,10 +228,11 @@ def from_validation(exc: ValidationError, drop_tag: bool, indices: bool = False)
     elif kind == "literal_error":
         params["expected"] = _listed(ctx["expected"])
     elif kind in MESSAGES:
-        params.update({k: v for k, v in ctx.items() if k in SLOT.findall(MESSAGES[kind][0])})
+        params.update(ctx)
     else:
         kind = "invalid"
-    return LabError(field, kind, **params)
+    slots = SLOT.findall(MESSAGES[kind][0])
+    return LabError(field, kind, **{k: v for k, v in params.items() if k in slots})
 
 
 def _listed(text: str) -> list[str]:
