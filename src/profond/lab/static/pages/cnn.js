@@ -133,7 +133,7 @@ function patchShown(m) {
   });
   const terms = m.products.length > 1 ? ` (${t("sumWord")}: ${m.products.map((p) => fmt(p)).join(" + ")})` : ` = ${fmt(sum)}`;
   $("patch").replaceChildren(...rows, el("p", { "data-testid": "patch-sum" },
-    `Σ${terms} + ${t("bias")} ${fmt(m.bias)} = ${fmt(sum + m.bias, 4)}`),
+    `Σ${terms} + ${t("patchBias")} ${fmt(m.bias)} = ${fmt(sum + m.bias, 4)}`),
   el("p", { "data-testid": "patch-value" }, `${t("outputSize")}: ${fmt(m.value, 4)}`));
 }
 
