@@ -134,9 +134,14 @@ export function showErrorIn(node, error) {
 
 // The error templates, served by the lab (one table for the server's words and the page's).
 export async function loadErrors() {
-  const response = await fetch("/api/errors");
-  if (!response.ok) return;
-  const tables = await response.json();
+  let tables;
+  try {  // a page served while the lab stops still starts: its errors show their English words
+    const response = await fetch("/api/errors");
+    tables = response.ok ? await response.json() : null;
+  } catch {
+    tables = null;
+  }
+  if (!tables) return;
   addStrings(Object.fromEntries(Object.entries(tables).map(([language, templates]) => [language,
     Object.fromEntries(Object.entries(templates).map(([key, text]) => [`err_${key}`, text]))])));
   setLang(lang);  // an error shown before they came is said in the page's language now
