@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from helpers.lab import lab_client
+from profond.lab.errors import MESSAGES
 from profond.lab.pages import cnn
 
 CORNERS = [(0, 0), (0, 1), (1, 0), (1, 1)]
@@ -136,6 +137,7 @@ def test_conv_size_flags_impossible_windows(ws):
 def test_bad_messages_become_error_frames_naming_the_field(ws, message, field):
     reply = ask(ws, message)
     assert reply["type"] == "error" and reply["field"] == field
+    assert reply["code"] in MESSAGES and "{" not in reply["message"]  # the page can say it
     assert ask(ws, {"type": "ping"}) == {"type": "pong"}  # the session survives
 
 
