@@ -179,10 +179,10 @@ def test_split_follows_train_ratio_and_seed():
 
 @pytest.mark.parametrize(("text", "classify", "match"), [
     ("x1,x2,label\n", True, "got no data rows"),
-    ("1,2\n", True, "csv line 1: expected 3 values"),
+    ("1,2\n", True, "csv: line 1: expected 3 values"),
     ("7,0,1\n", True, r"expected x1, x2 in \[-6, 6\]; got 7.0, 0.0"),
     ("0,0,1.5\n", True, "expected a class in 0..5; got 1.5"),
-    ("0,0,2\n", False, r"expected a target in \[-1, 1\]; got 2.0"),
+    ("0,0,2\n", False, r"expected a target in \[-1, 1\]; got 2$"),
 ])
 def test_parse_csv_errors_name_line_and_value(text, classify, match):
     with pytest.raises(ValueError, match=match):

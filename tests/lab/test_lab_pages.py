@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from helpers.lab import lab_client
+from profond.lab.errors import MESSAGES
 from profond.lab.pages import cnn
 
 CORNERS = [(0, 0), (0, 1), (1, 0), (1, 1)]
@@ -120,7 +121,7 @@ def test_conv_size_flags_impossible_windows(ws):
 
 
 @pytest.mark.parametrize("message, field", [
-    ({"type": "nope"}, "message"),
+    ({"type": "nope"}, "type"),
     ({"type": "perceptron", "points": []}, "points"),
     ({"type": "perceptron", "points": [{"x1": 9, "x2": 0, "t": 1}]}, "points.0.x1"),
     ({"type": "backprop", "x": [1, 0], "t": 2}, "t"),
@@ -136,6 +137,7 @@ def test_conv_size_flags_impossible_windows(ws):
 def test_bad_messages_become_error_frames_naming_the_field(ws, message, field):
     reply = ask(ws, message)
     assert reply["type"] == "error" and reply["field"] == field
+    assert reply["code"] in MESSAGES and "{" not in reply["message"]  # the page can say it
     assert ask(ws, {"type": "ping"}) == {"type": "pong"}  # the session survives
 
 

@@ -43,23 +43,27 @@ def test_step_is_one_epoch_and_play_streams_frames(client):
     assert epochs == sorted(epochs) and epochs[-1] >= 6
 
 
-@pytest.mark.parametrize(("message", "field", "text"), [
-    ({"type": "config", "config": {"lr": 5}}, "lr", "lr: expected one of"),
-    ({"type": "config", "config": {"hidden": [2] * 7}}, "hidden", "at most 6"),
-    ({"type": "config", "config": {"hidden": [9]}}, "hidden", "less than or equal to 8"),
-    ({"type": "config", "config": {"noise": 60}}, "noise", "less than or equal to 50"),
-    ({"type": "config", "config": {"features": []}}, "features", "at least 1"),
-    ({"type": "config", "config": {"bogus": 1}}, "bogus", "Extra inputs"),
-    ({"type": "edit", "layer": 1, "node": 5, "source": 0, "value": 1.0}, "", "node: expected 0..3"),
-    ({"type": "launch"}, "", "does not match any of the expected tags"),
-    ({"type": "add_point", "x": 9, "y": 0, "label": 0}, "x", "less than or equal to 6"),
+@pytest.mark.parametrize(("message", "field", "text", "code"), [
+    ({"type": "config", "config": {"lr": 5}}, "lr", "lr: expected one of", "literal_error"),
+    ({"type": "config", "config": {"hidden": [2] * 7}}, "hidden", "at most 6 items", "too_long"),
+    ({"type": "config", "config": {"hidden": [9]}}, "hidden", "at most 8; got 9",
+     "less_than_equal"),
+    ({"type": "config", "config": {"noise": 60}}, "noise", "at most 50; got 60", "less_than_equal"),
+    ({"type": "config", "config": {"features": []}}, "features", "at least 1", "too_short"),
+    ({"type": "config", "config": {"bogus": 1}}, "bogus", "no such field", "extra_forbidden"),
+    ({"type": "edit", "layer": 1, "node": 5, "source": 0, "value": 1.0}, "node",
+     "node: expected 0..3; got 5", "index_range"),
+    ({"type": "launch"}, "type", "type: expected one of 'config', 'play'", "literal_error"),
+    ({"type": "add_point", "x": 9, "y": 0, "label": 0}, "x", "x: expected at most 6; got 9",
+     "less_than_equal"),
 ])
-def test_bad_messages_get_error_frames_and_the_session_lives_on(client, message, field, text):
+def test_bad_messages_get_error_frames_and_the_session_lives_on(client, message, field, text,
+                                                                code):
     with client.websocket_connect("/ws") as ws:
         opened(ws)
         send(ws, **message)
         error = until(ws, "error")
-        assert text in error["message"] and error["field"].startswith(field)
+        assert text in error["message"] and error["field"] == field and error["code"] == code
         send(ws, type="ping")
         assert until(ws, "pong")["type"] == "pong"
 
@@ -142,7 +146,7 @@ def test_custom_points_csv_round_trip(client):
         error = until(ws, "error")
     rows = sorted(tuple(map(float, line.split(","))) for line in text.splitlines()[1:])
     assert rows == sorted([(1, 1, 1), (-1, -1, 0), (2, 2, 1), (-2, -2, 0), (0.5, -0.5, 1)])
-    assert error["message"].startswith("csv line 2: expected numbers")
+    assert error["message"].startswith("csv: line 2: expected numbers")
 
 
 def test_export_safetensors_zip_holds_the_weights(client):

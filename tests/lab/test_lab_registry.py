@@ -12,7 +12,7 @@ from profond.lab.pages import registry
 from profond.lab.pages.schema import Message
 
 STATIC = Path(registry.__file__).resolve().parents[1] / "static"
-NOT_PAGES = {"/health", "/api/pages", "/ws", "/ws/pages", "/static"}
+NOT_PAGES = {"/health", "/api/pages", "/api/errors", "/ws", "/ws/pages", "/static"}
 
 
 def _page_routes(app) -> list[str]:

@@ -131,7 +131,7 @@ def test_a_csv_field_past_csv_limit_is_a_clear_error(client):
         opened(ws)
         send(ws, type="upload_csv", text="x1,x2,label\n1,1," + "9" * 140_000)
         error = next_of(ws, "error")
-    assert error["message"].startswith("csv line 2: expected numbers x1,x2,label")
+    assert error["message"].startswith("csv: line 2: expected numbers x1,x2,label")
 
 
 def test_cnn_train_stopped_by_its_event_saves_nothing(tmp_path, monkeypatch):

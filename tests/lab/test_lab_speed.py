@@ -55,4 +55,4 @@ def test_a_speed_outside_the_list_is_refused_by_name(client):
         opened(ws)
         send(ws, type="config", config={"speed": "100"})
         error = until(ws, "error")
-    assert error["field"] == "speed" and "'1', '10' or 'max'" in error["message"]
+    assert error["field"] == "speed" and "'1', '10', 'max'" in error["message"]

@@ -12,6 +12,7 @@ import pytest
 from helpers import run_async
 from helpers.lab import lab_client, opened, send, until
 from profond.lab.compute import ProcessPool, WorkerLost
+from profond.lab.errors import LabError
 from profond.lab.schema import Config
 
 pytestmark = pytest.mark.slow  # each test spawns worker processes: seconds on a loaded machine
@@ -61,3 +62,21 @@ def test_sessions_on_a_killed_worker_are_told_and_carry_on():
         for _ in range(4):  # before: about half of these closed with code 1000 and no message
             with client.websocket_connect("/ws") as other:
                 assert opened(other)["epoch"] == 0
+
+
+def test_a_workers_refusal_keeps_its_code_and_a_bug_says_internal_error_first():
+    async def scenario():
+        pool = ProcessPool(1)
+        try:
+            with pytest.raises(LabError) as bug:
+                await pool.call(0, "frame", None)  # no network for session 0 yet: a KeyError
+            # before: the page read "KeyError: 0", a Python exception's name first
+            assert str(bug.value) == "internal error: KeyError: 0" and bug.value.code == "internal"
+            await pool.call(0, "new", Config().model_dump(), np.zeros((0, 3)), 0, False)
+            with pytest.raises(LabError) as refused:
+                await pool.call(0, "edit", 1, 9, 0, 1.0)
+            assert (refused.value.field, refused.value.code, refused.value.params) == (
+                "node", "index_range", {"min": 0, "max": 3, "got": 9})
+        finally:
+            pool.close()
+    run_async(scenario())

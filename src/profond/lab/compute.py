@@ -18,6 +18,7 @@ import numpy as np
 
 from profond.lab import export, labdata
 from profond.lab.engine import Playground
+from profond.lab.errors import LabError, internal
 from profond.lab.frames import build_frame
 from profond.lab.schema import Config
 
@@ -77,7 +78,12 @@ class Compute:
 
 
 class WorkerLost(RuntimeError):
-    """The worker process holding a session's network stopped; a new one took its place."""
+    """The worker process holding a session's network stopped (`exit_code`); a new one took its
+    place."""
+
+    def __init__(self, exit_code: int | None):
+        super().__init__(f"the training process stopped (exit code {exit_code})")
+        self.exit_code = exit_code
 
 
 class InProcess:
@@ -114,10 +120,10 @@ def _serve(conn) -> None:
         try:
             conn.send((call_id, True, getattr(compute, method)(sid, *args)))
         except Exception as exc:  # report it; the worker serves other sessions too
-            # a ValueError already names the field, what was expected and what came: the page
-            # shows its words alone; anything else is a bug, named by its type
-            conn.send((call_id, False, str(exc) if isinstance(exc, ValueError)
-                       else f"{type(exc).__name__}: {exc}"))
+            # a LabError travels whole (its code and params); another ValueError names the
+            # field, what was expected and what came; anything else is a bug, named by its type
+            conn.send((call_id, False, exc if isinstance(exc, LabError)
+                       else str(exc) if isinstance(exc, ValueError) else internal(exc)))
 
 
 class _Worker:
@@ -148,7 +154,7 @@ class _Worker:
         deadline = time.monotonic() + 2
         while self.process.exitcode is None and time.monotonic() < deadline:
             self.process.join(timeout=0.05)
-        return WorkerLost(f"the training process stopped (exit code {self.process.exitcode})")
+        return WorkerLost(self.process.exitcode)
 
     def _die(self) -> None:
         self.dead = True

@@ -10,6 +10,7 @@ import time
 
 import numpy as np
 
+from profond.lab.errors import LabError
 from profond.lab.labdata import LabData
 from profond.lab.schema import Config
 from profond.scratch.functional.activations import softmax_forward
@@ -126,8 +127,7 @@ class Playground(ScratchLearner):
     def step(self) -> None:
         """One epoch over the shuffled training set in mini-batches (TFP's oneStep)."""
         if len(self.data.y_train) == 0:
-            raise ValueError("points: expected at least one training point; got 0 (add points "
-                             "or raise the train ratio)")
+            raise LabError("points", "no_training_point")
         try:
             next(self._epochs)
         except Exception:
@@ -295,14 +295,14 @@ class Playground(ScratchLearner):
     def edit(self, layer: int, node: int, source: int | None, value: float) -> None:
         """Set weight W[layer-1][node, source] or bias b[layer-1][node]; layer 0 is the inputs."""
         if layer > len(self.linears):
-            raise ValueError(f"layer: expected 1..{len(self.linears)}; got {layer}")
+            raise LabError("layer", "index_range", min=1, max=len(self.linears), got=layer)
         lin = self.linears[layer - 1]
         n_out, n_in = lin.weight.shape
         if node >= n_out:
-            raise ValueError(f"node: expected 0..{n_out - 1}; got {node}")
+            raise LabError("node", "index_range", min=0, max=n_out - 1, got=node)
         if source is None:
             lin.bias.data[node] = value
         elif source >= n_in:
-            raise ValueError(f"source: expected 0..{n_in - 1}; got {source}")
+            raise LabError("source", "index_range", min=0, max=n_in - 1, got=source)
         else:
             lin.weight.data[node, source] = value

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from profond.lab.errors import LabError, got
 from profond.lab.schema import MAX_CLASSES, MAX_CSV_BYTES, MAX_POINTS, Config
 
 
@@ -54,7 +55,7 @@ def make_data(cfg: Config, custom: np.ndarray) -> LabData:
 def parse_csv(text: str, classify: bool) -> np.ndarray:
     """Rows `x1,x2,label` (header optional) -> (n, 3) float64; errors name line and value."""
     if len(text.encode()) > MAX_CSV_BYTES:
-        raise ValueError(f"csv: expected at most {MAX_CSV_BYTES} bytes; got {len(text.encode())}")
+        raise LabError("csv", "too_big", max=MAX_CSV_BYTES, got=len(text.encode()))
     rows, reader = [], csv.reader(io.StringIO(text))
     try:
         for row in reader:
@@ -62,29 +63,27 @@ def parse_csv(text: str, classify: bool) -> np.ndarray:
                 continue
             rows.append(_parse_row(row, reader.line_num, classify))
             if len(rows) > MAX_POINTS:
-                raise ValueError(f"csv: expected at most {MAX_POINTS} points; got more")
+                raise LabError("csv", "csv_too_many_points", max=MAX_POINTS)
     except csv.Error as exc:  # a field over csv's limit, a NUL byte, an unclosed quote
-        raise ValueError(f"csv line {reader.line_num}: expected numbers x1,x2,label; got "
-                         f"unreadable text ({exc})") from None
+        raise LabError("csv", "csv_unreadable", line=reader.line_num, detail=str(exc)) from None
     if not rows:
-        raise ValueError("csv: expected rows 'x1,x2,label'; got no data rows")
+        raise LabError("csv", "csv_no_rows")
     return np.array(rows, dtype=np.float64)
 
 
 def _parse_row(row: list[str], line_no: int, classify: bool) -> list[float]:
     if len(row) != 3:
-        raise ValueError(f"csv line {line_no}: expected 3 values x1,x2,label; got {len(row)}")
+        raise LabError("csv", "csv_columns", line=line_no, got=len(row))
     try:
         x1, x2, label = (float(v) for v in row)
     except ValueError:
-        raise ValueError(f"csv line {line_no}: expected numbers; got {','.join(row)!r}") from None
+        raise LabError("csv", "csv_numbers", line=line_no, got=got(",".join(row))) from None
     if not (-6 <= x1 <= 6 and -6 <= x2 <= 6):
-        raise ValueError(f"csv line {line_no}: expected x1, x2 in [-6, 6]; got {x1}, {x2}")
+        raise LabError("csv", "csv_xy_range", line=line_no, got=f"{x1}, {x2}")
     if classify and not (label.is_integer() and 0 <= label < MAX_CLASSES):
-        raise ValueError(
-            f"csv line {line_no}: expected a class in 0..{MAX_CLASSES - 1}; got {label}")
+        raise LabError("csv", "csv_class", line=line_no, max=MAX_CLASSES - 1, got=label)
     if not classify and not -1 <= label <= 1:
-        raise ValueError(f"csv line {line_no}: expected a target in [-1, 1]; got {label}")
+        raise LabError("csv", "csv_target", line=line_no, got=label)
     return [x1, x2, label]
 
 

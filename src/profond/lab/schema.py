@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, field_validator
 
 from profond import names
+from profond.lab.errors import LabError, got
 
 # TensorFlow Playground's lists (index.html) and defaults (state.ts).
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -72,7 +73,7 @@ class Config(Strict):
     @classmethod
     def _unique(cls, value: list[str], info: ValidationInfo) -> list[str]:
         if len(set(value)) != len(value):
-            raise ValueError(f"{info.field_name}: expected distinct names; got {value!r}")
+            raise LabError(info.field_name, "distinct", got=got(value))
         return value
 
     def dataset_for_problem(self) -> str:
@@ -85,7 +86,7 @@ def _in_list(name: str, value: float, allowed: tuple[float, ...]) -> float:
     for option in allowed:
         if abs(value - option) <= 1e-9 * max(1.0, option):
             return option
-    raise ValueError(f"{name}: expected one of {', '.join(map(str, allowed))}; got {value!r}")
+    raise LabError(name, "literal_error", expected=list(allowed), got=got(value))
 
 
 class ConfigMsg(Strict):

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from profond.lab import wire
 from profond.lab.compute import InProcess, ProcessPool
+from profond.lab.errors import LabError
 from profond.lab.guard import Guard, allowed_hosts, is_loopback
 from profond.lab.pages.router import add_pages
 from profond.lab.session import Disconnected, Session
@@ -53,9 +54,8 @@ def create_app(*, max_sessions: int = MAX_SESSIONS, idle_s: float = IDLE_S,
     async def ws(websocket: WebSocket) -> None:
         await websocket.accept()
         if len(app.state.sessions) >= max_sessions:
-            await websocket.send_text(wire.dumps({"type": "error", "field": "session",
-                                                  "message": f"sessions: expected at most "
-                                                  f"{max_sessions} at once; the lab is full"}))
+            full = LabError("session", "lab_full", max=max_sessions)
+            await websocket.send_text(wire.dumps(full.frame()))
             await websocket.close(code=TRY_AGAIN_LATER)
             return
         session = Session(websocket.send_text, idle_s, backend())
@@ -97,9 +97,9 @@ async def _receive(websocket: WebSocket, session: Session, worker: asyncio.Task)
             return
         text = message.get("text")
         if text is None:
-            await session.error("message: expected JSON text; got binary")
+            await session.error(LabError("message", "binary"))
         elif len(text) > MAX_MESSAGE_BYTES:
-            await session.error(f"message: expected at most {MAX_MESSAGE_BYTES} bytes; "
-                                f"got {len(text)}")
+            await session.error(LabError("message", "too_big", max=MAX_MESSAGE_BYTES,
+                                         got=len(text)))
         else:
             await session.handle(text)

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from profond.lab import export, labdata, wire
 from profond.lab.compute import WorkerLost
+from profond.lab.errors import LabError, frame_of, from_validation
 from profond.lab.schema import MAX_POINTS, MESSAGE, Config, limits
 from profond.lab.settings import settings_schema
 
@@ -57,8 +58,7 @@ class Session:
             if method == "drop":
                 return None
             self.playing, self.epoch = False, 0
-            await self.error(f"worker: {exc}; a new one took over and this network starts "
-                             "again from its settings", "worker")
+            await self.error(LabError("worker", "worker_lost", exit_code=exc.exit_code))
             if method != "new":
                 await self.backend.call(self.sid, "new", self.cfg.model_dump(), self.custom,
                                         self.cfg.seed + 7919 * self.resets, False)
@@ -72,9 +72,7 @@ class Session:
             text = wire.dumps(message)
         except ValueError:  # a non-finite number escaped `wire.finite`: a bug, said loudly here
             log.exception("lab: a %r message holds a non-finite number", message.get("type"))
-            text = wire.dumps({"type": "error", "field": "", "message": "internal error: the "
-                               f"server's {message.get('type')!r} message held a non-finite "
-                               "number; it was not sent"})
+            text = wire.dumps(LabError("", "unsent", kind=message.get("type")).frame())
         async with self._send_lock:
             try:
                 await self._send(text)
@@ -107,15 +105,15 @@ class Session:
             except Disconnected:
                 return
             except ValueError as exc:  # e.g. no training point left: say so and pause
-                await self._pause_with(str(exc))
+                await self._pause_with(exc)
             except Exception as exc:  # pause and report rather than lose the worker
                 log.exception("lab training step failed")
-                await self._pause_with(f"internal error: {type(exc).__name__}: {exc}")
+                await self._pause_with(exc)
             await asyncio.sleep(max(0.0, 1 / MAX_FPS - (time.monotonic() - started)))
 
-    async def _pause_with(self, message: str) -> None:
+    async def _pause_with(self, exc: Exception) -> None:
         self.playing = False
-        await self.error(message)
+        await self.error(exc)
         await self.send({"type": "status", "playing": False})
 
     async def _train_and_send(self) -> None:
@@ -138,31 +136,31 @@ class Session:
         try:
             data = wire.loads(raw)
         except ValueError as exc:
-            await self.error(str(exc), "message")
+            await self.error(exc)
             return
         try:
             msg = MESSAGE.validate_python(data)
             await getattr(self, "_on_" + msg.type)(msg)
-        except ValidationError as exc:
-            await self.error(*_describe(exc))
+        except ValidationError as exc:  # a Config error keeps its whole location
+            await self.error(from_validation(exc, drop_tag=exc.title != "Config"))
         except Disconnected:
             raise
-        except (ValueError, TypeError) as exc:  # json errors and engine range checks
-            await self.error(str(exc))
+        except ValueError as exc:  # the engine's range checks
+            await self.error(exc)
         except Exception as exc:  # a bug must cost one message, not the session
             log.exception("lab message failed")
-            await self.error(f"internal error: {type(exc).__name__}: {exc}")
+            await self.error(exc)
 
-    async def error(self, message: str, field: str = "") -> None:
-        await self.send({"type": "error", "message": message, "field": field})
+    async def error(self, exc: Exception) -> None:
+        """One error frame (errors.py): the page says it in its language."""
+        await self.send(frame_of(exc))
 
     async def _on_ping(self, msg) -> None:
         await self.send({"type": "pong"})
 
     async def _on_play(self, msg) -> None:
         if self.cfg.max_epochs and self.epoch >= self.cfg.max_epochs:
-            await self.error(f"max_epochs: reached {self.cfg.max_epochs}; reset or raise it",
-                             "max_epochs")
+            await self.error(LabError("max_epochs", "epochs_reached", max=self.cfg.max_epochs))
             return
         self.playing = True
         self._wake.set()
@@ -218,10 +216,10 @@ class Session:
     async def _on_add_point(self, msg) -> None:
         classify = self.cfg.problem == "classification"
         if classify and not float(msg.label).is_integer():
-            raise ValueError(f"label: expected a class index; got {msg.label}")
+            raise LabError("label", "class_index", got=msg.label)
         points = self.custom if self.cfg.dataset == "custom" else await self.call("all_points")
         if len(points) >= MAX_POINTS:
-            raise ValueError(f"points: expected at most {MAX_POINTS}; got {len(points) + 1}")
+            raise LabError("points", "too_many_points", max=MAX_POINTS, got=len(points) + 1)
         self.custom = np.vstack([points, [[msg.x, msg.y, msg.label]]])
         await self._set_custom()
 
@@ -258,16 +256,3 @@ class Session:
         return await self.call("new", self.cfg.model_dump(), self.custom,
                                self.cfg.seed + 7919 * self.resets, keep_data)
 
-
-def _describe(exc: ValidationError) -> tuple[str, str]:
-    """pydantic's first error as (message naming the field, field)."""
-    err = exc.errors()[0]
-    loc = err["loc"]
-    if len(loc) > 1 and exc.title != "Config":  # drop the union's tag: "add_point.x" -> "x"
-        loc = loc[1:]
-    field = ".".join(str(p) for p in loc if not isinstance(p, int)) or "message"
-    text = err["msg"].removeprefix("Value error, ")
-    got = err.get("input")
-    if text.startswith(field.split(".")[-1] + ":"):
-        return text, field
-    return f"{field}: {text}; got {str(got)[:60]!r}", field

@@ -4,13 +4,15 @@ A diverged network's numbers travel as null (`finite`, `finite_list`); `dumps` r
 non-finite number still left (allow_nan=False), so that a missed case fails on the server,
 where it is logged, instead of breaking `JSON.parse` in the page. `loads` reads a client's
 message strictly: no NaN or Infinity constants, and nesting too deep for the parser is a
-ValueError naming the message, not a RecursionError that ends the session.
+LabError (errors.py) naming the message, not a RecursionError that ends the session.
 """
 
 import json
 import math
 
 import numpy as np
+
+from profond.lab.errors import LabError, got
 
 
 def finite(value):
@@ -39,17 +41,16 @@ def dumps(message: dict) -> str:
 
 
 def _no_constant(name: str):
-    raise ValueError(f"message: expected finite numbers (JSON has no NaN or Infinity); got {name}")
+    raise LabError("message", "not_finite", got=name)
 
 
 def loads(text: str):
-    """A client's JSON text; ValueError (naming `message`) for anything else."""
+    """A client's JSON text; LabError (naming `message`) for anything else."""
     try:
         return json.loads(text, parse_constant=_no_constant)
     except RecursionError:
-        raise ValueError("message: expected JSON nested a few levels deep; got nesting too "
-                         "deep to parse") from None
-    except ValueError as exc:
-        if str(exc).startswith("message:"):
-            raise
-        raise ValueError(f"message: expected a JSON object; got {text[:40]!r}") from None
+        raise LabError("message", "too_deep") from None
+    except LabError:
+        raise
+    except ValueError:
+        raise LabError("message", "json_invalid", got=got(text[:40])) from None

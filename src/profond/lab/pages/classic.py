@@ -10,6 +10,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from profond.classic import DeltaRule, Perceptron
+from profond.lab.errors import LabError
 from profond.scratch.functional.conv import conv_output_size
 from profond.scratch.slides_mlp import MAZUR, SlidesMLP
 
@@ -92,14 +93,17 @@ def backprop_step(x: list[float], t: list[float], hidden: int, lr: float, seed: 
 def _weights(name: str, given: list, shape: tuple[int, int]) -> np.ndarray:
     W = np.array(given, dtype=np.float64) if all(len(r) == shape[1] for r in given) else None
     if W is None or W.shape != shape:
-        raise ValueError(f"{name}: expected {shape[0]} rows of {shape[1]} weights; "
-                         f"got {[len(r) for r in given]}")
+        raise LabError(name, "weights_shape", rows=shape[0], cols=shape[1],
+                       got=[len(r) for r in given])
     return W
 
 
 def conv_size(dim_in: int, kernel_size: int, stride: int, padding: int) -> dict:
     """floor((n + 2p - k) / s) + 1 by the scratch engine's formula; `exact` says whether the
     windows cover the padded input with nothing left over."""
+    if kernel_size > dim_in + 2 * padding:  # conv_output_size's refusal, said in the page's words
+        raise LabError("conv_output_size", "no_window", dim_in=dim_in, kernel_size=kernel_size,
+                       padding=padding)
     out = conv_output_size(dim_in, kernel_size, stride, padding)
     return {"type": "conv_size", "out": out,
             "exact": (dim_in + 2 * padding - kernel_size) % stride == 0,

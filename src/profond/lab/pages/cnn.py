@@ -10,6 +10,7 @@ import numpy as np
 
 from profond.checks import check_choice, check_int
 from profond.io import atomic_write_json
+from profond.lab.errors import LabError
 from profond.paths import cache_dir
 from profond.scratch.functional.activations import softmax_forward
 from profond.train.callbacks import Callback
@@ -91,8 +92,7 @@ def train(epochs: int, report, seed: int = 0, data: str = "digits",
     check_int("epochs", epochs, minimum=1)
     data = check_choice("data", data, SIZES)
     if not available(data):
-        raise ValueError(f"data: expected a dataset in the cache; {data} is not downloaded yet "
-                         f"(run `profond data show {data}` once online)")
+        raise LabError("data", "data_missing", data=data)
     dataset = load(data)
     # raw pixels, as the drawing pad gives them (no standardisation); the train split's own
     # accuracy is not shown: skipping it halves an MNIST epoch
@@ -145,7 +145,7 @@ def preprocess(bitmap: list[int], data: str = "digits") -> np.ndarray:
 def _require(data: str):
     net = model(data)
     if net is None:
-        raise ValueError(f"model: expected a CNN trained on {data}; got none yet (press Train)")
+        raise LabError("model", "model_missing", data=data)
     return net
 
 
@@ -186,8 +186,8 @@ def patch(bitmap: list[int], layer: str, channel: int, row: int, col: int,
 
 def _check_cell(shape: tuple, channel: int, row: int, col: int) -> None:
     if channel >= shape[1] or row >= shape[2] or col >= shape[3]:
-        raise ValueError(f"cell: expected channel < {shape[1]}, row and col < {shape[2]}; "
-                         f"got ({channel}, {row}, {col})")
+        raise LabError("cell", "cell_range", channels=shape[1], size=shape[2],
+                       got=f"({channel}, {row}, {col})")
 
 
 def embed(X: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ import functools
 import numpy as np
 
 from profond.classic import KNearestNeighbors, NearestMean
+from profond.lab.errors import LabError, got
 from profond.lab.pages import cnn
 from profond.lab.pages.schema import MAX_CLASSES, MAX_EXAMPLES
 
@@ -30,12 +31,10 @@ class FewShot:
 
     def add(self, label: str, bitmap: list[int]) -> dict:
         if label not in self.labels and len(self.labels) >= MAX_CLASSES:
-            raise ValueError(f"label: expected at most {MAX_CLASSES} classes; got a new one, "
-                             f"{label!r}")
+            raise LabError("label", "max_classes", max=MAX_CLASSES, got=got(label))
         index = self.labels.index(label) if label in self.labels else len(self.labels)
         if np.sum(self.y == index) >= MAX_EXAMPLES:
-            raise ValueError(f"label: expected at most {MAX_EXAMPLES} examples per class; "
-                             f"{label!r} has them")
+            raise LabError("label", "max_examples", max=MAX_EXAMPLES, got=got(label))
         self.X = np.vstack([self.X, cnn.embed(cnn.preprocess(bitmap))])
         if index == len(self.labels):
             self.labels.append(label)
@@ -50,7 +49,7 @@ class FewShot:
         """Nearest mean: softmax(−distance) as the confidence; k-NN: the share of each class's
         votes among the K (or fewer) nearest examples."""
         if len(self.labels) < 2:
-            raise ValueError(f"classes: expected at least 2 with examples; got {len(self.labels)}")
+            raise LabError("classes", "two_classes", got=len(self.labels))
         z = cnn.embed(cnn.preprocess(bitmap))
         d = NearestMean().fit(self.X, self.y).transform(z)[0]
         conf = np.exp(-(d - d.min()))

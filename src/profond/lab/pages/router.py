@@ -1,6 +1,7 @@
-"""The pages' HTML routes, /api/pages and their WebSocket, /ws/pages, all from `registry.PAGES`:
-each message is validated by `schema.MESSAGE`, answered by its page's handler with one frame (or
-an error frame naming the field); training streams progress frames. Compute runs in a thread so
+"""The pages' HTML routes, /api/pages and their WebSocket, /ws/pages, all from `registry.PAGES`,
+and /api/errors, the error templates (errors.py): each message is validated by `schema.MESSAGE`,
+answered by its page's handler with one frame (or an error frame naming the field); training
+streams progress frames. Compute runs in a thread so
 that other sessions keep being served."""
 
 import asyncio
@@ -15,7 +16,8 @@ from fastapi import FastAPI, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 from pydantic import ValidationError
 
-from profond.lab import wire
+from profond.lab import errors, wire
+from profond.lab.errors import LabError
 from profond.lab.pages import cnn, registry
 from profond.lab.pages.fewshot import FewShot
 from profond.lab.pages.schema import MESSAGE
@@ -39,12 +41,15 @@ def add_pages(app: FastAPI, *, max_sessions: int, idle_s: float, max_bytes: int)
     async def api_pages() -> list[dict]:
         return registry.nav(pages)
 
+    @app.get("/api/errors")
+    async def api_errors() -> dict:
+        return errors.tables()
+
     @app.websocket("/ws/pages")
     async def ws_pages(websocket: WebSocket) -> None:
         await websocket.accept()  # Host, Origin and token were checked by guard.Guard
         if app.state.page_sessions >= max_sessions:
-            await _send(websocket, _error("session", f"sessions: expected at most {max_sessions}"
-                                          " at once; the lab is full"))
+            await _send(websocket, LabError("session", "lab_full", max=max_sessions).frame())
             await websocket.close(code=TRY_AGAIN_LATER)
             return
         app.state.page_sessions += 1
@@ -57,11 +62,10 @@ def add_pages(app: FastAPI, *, max_sessions: int, idle_s: float, max_bytes: int)
                     return
                 text = message.get("text")
                 if text is None:
-                    await _send(websocket, _error("message", "message: expected JSON text; "
-                                                  "got binary"))
+                    await _send(websocket, LabError("message", "binary").frame())
                 elif len(text) > max_bytes:
-                    await _send(websocket, _error("message", f"message: expected at most "
-                                                  f"{max_bytes} bytes; got {len(text)}"))
+                    await _send(websocket, LabError("message", "too_big", max=max_bytes,
+                                                    got=len(text)).frame())
                 else:
                     await session.handle(text)
         except TimeoutError:
@@ -79,10 +83,6 @@ def _page(html: str):
     async def page() -> FileResponse:
         return FileResponse(STATIC / html, headers={"Cache-Control": "no-cache"})
     return page
-
-
-def _error(field: str, message: str) -> dict:
-    return {"type": "error", "field": field, "message": message}
 
 
 async def _send(websocket: WebSocket, message: dict) -> None:
@@ -103,11 +103,8 @@ class PageSession:
         try:
             msg = MESSAGE.validate_json(text)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(p) for p in first["loc"][1:]) or "message"
-            text = first["msg"].removeprefix("Value error, ")  # our own checks name the field
-            await _send(self.websocket, _error(field, text if text.startswith(f"{field}:")
-                                               else f"{field}: {text}"))
+            await _send(self.websocket, errors.from_validation(exc, drop_tag=True,
+                                                                 indices=True).frame())
             return
         handler = self.handlers[msg.type]
         if inspect.iscoroutinefunction(handler):
@@ -118,8 +115,7 @@ class PageSession:
     async def start_training(self, epochs: int, data: str) -> None:
         """Train in the background: this tab's other messages, and its closing, are still read."""
         if self.training.locked():
-            await _send(self.websocket, _error("train", "train: expected no training in "
-                                               "progress; one is running"))
+            await _send(self.websocket, LabError("train", "training_busy").frame())
             return
         await self.training.acquire()  # free: returns at once, so no other tab slips in
         self.task = asyncio.create_task(self._train(epochs, data))
@@ -131,11 +127,11 @@ class PageSession:
         except cnn.Cancelled:
             return  # its tab is gone
         except ValueError as exc:
-            await _send(self.websocket, _error(str(exc).split(":")[0], str(exc)))
+            await _send(self.websocket, errors.frame_of(exc))
             return
         except Exception as exc:  # a bug must cost one message, not the page's session
             log.exception("lab page message failed")
-            await _send(self.websocket, _error("", f"internal error: {type(exc).__name__}: {exc}"))
+            await _send(self.websocket, errors.frame_of(exc))
             return
         await _send(self.websocket, reply)
 

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationInfo, field_validator
 
+from profond.lab.errors import LabError
+
 MAX_POINTS, MAX_PERCEPTRON_EPOCHS, MAX_DELTA_EPOCHS = 40, 100, 200
 MAX_TRAIN_EPOCHS = 30
 MAX_CLASSES, MAX_EXAMPLES = 10, 60  # few-shot: examples per class
@@ -43,8 +45,7 @@ class Perceptron(Strict):
     def _perceptron_epochs(cls, value: int, info: ValidationInfo) -> int:
         # the perceptron's table grows by one row per example: a tighter cap than the delta rule's
         if info.data.get("type") == "perceptron" and value > MAX_PERCEPTRON_EPOCHS:
-            raise ValueError(f"max_epochs: expected at most {MAX_PERCEPTRON_EPOCHS} for the "
-                             f"perceptron; got {value}")
+            raise LabError("max_epochs", "perceptron_epochs", max=MAX_PERCEPTRON_EPOCHS, got=value)
         return value
 
 

@@ -31,7 +31,7 @@ const STRINGS = {
     classroomHint: "Tick the controls to hide, then share this link:", thisLink: "this link",
     shortcuts: "Keys: space = play/pause · s = step · r = reset · g = regenerate · l = language",
     connected: "connected", disconnected: "reconnecting…",
-    ctlTimeline: "Play, step, reset", csvTooBig: "CSV file too large (bytes):",
+    ctlTimeline: "Play, step, reset",
   },
   fr: {
     tagline: "un réseau de neurones à entraîner, observer et casser, ici même",
@@ -69,7 +69,7 @@ const STRINGS = {
     shortcuts: "Touches : espace = lancer/pause · s = une époque · r = réinitialiser · " +
       "g = régénérer · l = langue",
     connected: "connecté", disconnected: "reconnexion…",
-    ctlTimeline: "Lancer, pas, réinitialiser", csvTooBig: "Fichier CSV trop gros (octets) :",
+    ctlTimeline: "Lancer, pas, réinitialiser",
   },
 };
 
@@ -94,6 +94,9 @@ export function setLang(next) {
   for (const el of document.querySelectorAll("option[data-i18n-option]")) {
     el.textContent = t(el.dataset.i18nOption);
   }
+  for (const el of document.querySelectorAll("[data-i18n-error]")) {
+    el.textContent = errorText(JSON.parse(el.dataset.i18nError));
+  }
   // the links between the lab's pages carry the language along
   for (const el of document.querySelectorAll('nav a[href^="/"]')) {
     el.setAttribute("href", el.pathname + (lang === "fr" ? "#lang=fr" : ""));
@@ -103,4 +106,43 @@ export function setLang(next) {
 
 export function getLang() {
   return lang;
+}
+
+// Error frames (profond/lab/errors.py): `code` and `params` through the templates of
+// /api/errors (keys err_CODE), "field: " in front; an unknown code shows the English `message`.
+// A list of errors is said joined by "; ".
+export function errorText(error) {
+  if (Array.isArray(error)) return error.map(errorText).join("; ");
+  const template = STRINGS[lang][`err_${error.code}`] ?? STRINGS.en[`err_${error.code}`];
+  if (!error.code || template === undefined) return error.message ?? "";
+  const params = error.params ?? {};
+  const text = template.replace(/\{(\w+)\}/g, (slot, name) => (name in params
+    ? [params[name]].flat().join(", ") : slot));
+  return error.field ? `${error.field}${lang === "fr" ? " : " : ": "}${text}` : text;
+}
+
+// Show `error` (a frame, a list of them, or null to clear) in `node`, said again on a switch.
+export function showErrorIn(node, error) {
+  if (error === null) {
+    delete node.dataset.i18nError;
+    node.textContent = "";
+    return;
+  }
+  node.dataset.i18nError = JSON.stringify(error);
+  node.textContent = errorText(error);
+}
+
+// The error templates, served by the lab (one table for the server's words and the page's).
+export async function loadErrors() {
+  let tables;
+  try {  // a page served while the lab stops still starts: its errors show their English words
+    const response = await fetch("/api/errors");
+    tables = response.ok ? await response.json() : null;
+  } catch {
+    tables = null;
+  }
+  if (!tables) return;
+  addStrings(Object.fromEntries(Object.entries(tables).map(([language, templates]) => [language,
+    Object.fromEntries(Object.entries(templates).map(([key, text]) => [`err_${key}`, text]))])));
+  setLang(lang);  // an error shown before they came is said in the page's language now
 }

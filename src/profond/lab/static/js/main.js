@@ -3,7 +3,7 @@
 import { LossChart } from "./chart.js";
 import { buildControls, renderControls } from "./controls.js";
 import { Heatmap } from "./heatmap.js";
-import { getLang, setLang, t } from "./i18n.js";
+import { getLang, loadErrors, setLang, t } from "./i18n.js";
 import { Network } from "./network.js";
 import { classColor } from "./colors.js";
 import { mountNav } from "./nav.js";
@@ -33,6 +33,7 @@ if (!fromHash.view.lang) {
 }
 setLang(view.lang);
 mountNav();
+await loadErrors();  // before the first error: the page's own checks are said with them
 
 const socket = connect("/ws", onMessage);
 const send = (message) => socket.send(message);
@@ -42,7 +43,7 @@ const send = (message) => socket.send(message);
 function change(partial) {
   const problems = validate(fields, partial);
   if (problems.length) {
-    showError(problems.map((p) => p.message).join("; "));
+    showError(problems);
     if (config) onConfig(config);
     return;
   }
@@ -92,14 +93,14 @@ function fromLink() {
     values[name] = fields[name] ? parseValue(fields[name], text) : text;
   }
   const problems = validate(fields, values);
-  if (problems.length) showError(problems.map((p) => p.message).join("; "));
+  if (problems.length) showError(problems);
   for (const { field } of problems) delete values[field];
   return values;
 }
 
 // A hand-edited link with one bad value: drop that field, keep the rest of the link.
 function onError(message) {
-  showError(message.message);
+  showError(message);
   const field = message.field.split(".")[0];
   if (startup && field in startup) {
     delete startup[field];
@@ -180,8 +181,10 @@ function bindButtons() {
   $("csv-upload").addEventListener("change", async (event) => {
     const file = event.target.files[0];
     if (!file) return;
-    if (file.size > limits.max_csv_bytes) showError(`${t("csvTooBig")} ${file.size} > ${limits.max_csv_bytes}`);
-    else send({ type: "upload_csv", text: await file.text() });
+    if (file.size > limits.max_csv_bytes) {  // the server's own refusal, said before sending
+      const params = { max: limits.max_csv_bytes, got: file.size };
+      showError({ field: "csv", code: "too_big", params });
+    } else send({ type: "upload_csv", text: await file.text() });
     event.target.value = "";
   });
   for (const id of ["show_test", "discretize"]) {

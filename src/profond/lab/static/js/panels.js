@@ -1,7 +1,7 @@
 // Numbers beside the heatmap (losses, accuracy, confusion matrix), downloads, and the classroom
 // panel that hides chosen controls through the link.
 
-import { t } from "./i18n.js";
+import { showErrorIn, t } from "./i18n.js";
 import { hashFor, view } from "./state.js";
 
 const $ = (id) => document.getElementById(id);
@@ -66,9 +66,10 @@ export function downloadBase64(message) {
   download(message.filename, message.mime, bytes);
 }
 
-export function showError(message) {
+// `error`: an error frame or a list of them (i18n.js says them in the page's language)
+export function showError(error) {
   const toast = $("toast");
-  toast.textContent = message;
+  showErrorIn(toast, error);
   toast.classList.add("shown");
   clearTimeout(showError.timer);
   showError.timer = setTimeout(() => toast.classList.remove("shown"), 5000);

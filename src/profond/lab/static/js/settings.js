@@ -38,42 +38,52 @@ function same(value, option) {  // as schema._in_list: floats from a link need n
     && Math.abs(value - option) <= 1e-9 * Math.max(1, Math.abs(option))));
 }
 
-// Why `value` is not allowed for `field` (the server's wording), or null when it is.
+// What a client sent, quoted in an error as the server quotes it (errors.got).
+const got = (value) => (typeof value === "number" ? value : JSON.stringify(value)?.slice(0, 60));
+
+// Why `value` is not allowed for `field` as the server says it ({code, params}, errors.py), or
+// null when it is.
 export function problem(field, value) {
-  const name = field.name;
   if (field.type === "list") {
-    if (!Array.isArray(value)) return `${name}: expected a list; got ${JSON.stringify(value)}`;
-    if (value.length < field.min_length || (field.max_length !== null
-      && value.length > field.max_length)) {
-      return `${name}: expected ${field.min_length} to ${field.max_length} items; got ${value.length}`;
+    if (!Array.isArray(value)) return { code: "list_type", params: { got: got(value) } };
+    const length = { min_length: field.min_length, max_length: field.max_length,
+      actual_length: value.length };
+    if (value.length < field.min_length) return { code: "too_short", params: length };
+    if (field.max_length !== null && value.length > field.max_length) {
+      return { code: "too_long", params: length };
     }
     if (field.unique && new Set(value).size !== value.length) {
-      return `${name}: expected distinct names; got ${value.join(",")}`;
+      return { code: "distinct", params: { got: got(value) } };
     }
-    const bad = value.map((item) => problem({ ...field.items, name }, item)).find((p) => p);
+    const bad = value.map((item) => problem(field.items, item)).find((p) => p);
     return bad ?? null;
   }
   if (field.choices) {
     if (field.choices.some((c) => same(value, c.value))) return null;
-    return `${name}: expected one of ${field.choices.map((c) => c.value).join(", ")}; got ${JSON.stringify(value)}`;
+    return { code: "literal_error", params: { expected: field.choices.map((c) => c.value),
+      got: got(value) } };
   }
   const integer = field.type === "integer";
   if (typeof value !== "number" || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    return `${name}: expected ${integer ? "an integer" : "a number"}; got ${JSON.stringify(value)}`;
+    return { code: integer ? "int_parsing" : "float_parsing", params: { got: got(value) } };
   }
-  if ((field.min !== null && value < field.min) || (field.max !== null && value > field.max)) {
-    return `${name}: expected ${field.min} to ${field.max}; got ${value}`;
+  if (field.min !== null && value < field.min) {
+    return { code: "greater_than_equal", params: { ge: field.min, got: value } };
+  }
+  if (field.max !== null && value > field.max) {
+    return { code: "less_than_equal", params: { le: field.max, got: value } };
   }
   return null;
 }
 
-// {field: value} -> the problems, one per bad field ({field, message}); unknown fields are bad.
+// {field: value} -> the problems, one per bad field ({field, code, params}, as an error frame
+// says them); unknown fields are bad.
 export function validate(fields, partial) {
   return Object.entries(partial).flatMap(([name, value]) => {
     const field = fields[name];
-    const message = field ? problem(field, value)
-      : `${name}: expected one of ${Object.keys(fields).join(", ")}`;
-    return message ? [{ field: name, message }] : [];
+    const found = field ? problem(field, value)
+      : { code: "extra_forbidden", params: { got: got(value) } };
+    return found ? [{ field: name, ...found }] : [];
   });
 }
 

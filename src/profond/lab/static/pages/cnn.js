@@ -1,6 +1,6 @@
 // The CNN explorer: draw, see what LeNet-5 sees layer by layer, ask why a cell has its value.
 
-import { t } from "/static/js/i18n.js";
+import { showErrorIn, t } from "/static/js/i18n.js";
 import { $, el, fmt, startPage } from "./common.js";
 import { bindTools, DrawPad } from "./draw.js";
 import { modelPanel } from "./model.js";
@@ -133,7 +133,7 @@ function patchShown(m) {
   });
   const terms = m.products.length > 1 ? ` (${t("sumWord")}: ${m.products.map((p) => fmt(p)).join(" + ")})` : ` = ${fmt(sum)}`;
   $("patch").replaceChildren(...rows, el("p", { "data-testid": "patch-sum" },
-    `Σ${terms} + ${t("bias")} ${fmt(m.bias)} = ${fmt(sum + m.bias, 4)}`),
+    `Σ${terms} + ${t("patchBias")} ${fmt(m.bias)} = ${fmt(sum + m.bias, 4)}`),
   el("p", { "data-testid": "patch-value" }, `${t("outputSize")}: ${fmt(m.value, 4)}`));
 }
 
@@ -147,6 +147,7 @@ function convShown(m) {
   $("ca-output").textContent = m.out;
   $("ca-output").classList.remove("invalid");
   const notes = [!m.exact && t("notExact"), m.padding_too_big && t("padBig")].filter(Boolean);
+  showErrorIn($("ca-note"), null);
   $("ca-note").textContent = notes.join(" · ");
 }
 
@@ -156,7 +157,7 @@ function failed(message) {
   if (["dim_in", "kernel_size", "stride", "padding", "conv_output_size"].includes(message.field)) {
     $("ca-output").textContent = "✗";
     $("ca-output").classList.add("invalid");
-    $("ca-note").textContent = message.message;
+    showErrorIn($("ca-note"), message);
   }
 }
 

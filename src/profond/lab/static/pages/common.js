@@ -1,7 +1,7 @@
 // What every course page shares: the /ws/pages socket, the navigation bar, the language switch,
 // errors, bars.
 
-import { addStrings, getLang, setLang } from "/static/js/i18n.js";
+import { addStrings, getLang, loadErrors, setLang, showErrorIn } from "/static/js/i18n.js";
 import { mountNav } from "/static/js/nav.js";
 import { connect } from "/static/js/socket.js";
 import { STRINGS } from "./strings.js";
@@ -37,16 +37,17 @@ export function startPage(handlers, onLang = () => {}) {
   });
   const socket = connect("/ws/pages", (message) => {
     if (message.type === "error") {
-      $("error").textContent = message.message;
+      showErrorIn($("error"), message);
       handlers.error?.(message);
       return;
     }
     if (message.type === "pong") return;  // the keep-alive answers nothing
-    $("error").textContent = "";
+    showErrorIn($("error"), null);
     handlers[message.type]?.(message);
   });
   apply(lang);
   mountNav();
+  loadErrors();  // until they come, an error shows the server's English words
   return socket.send;
 }
 

@@ -1,7 +1,7 @@
 // The few-shot page: classes made of drawings, classified by nearest mean and k-NN on the
 // CNN's penultimate layer; the accuracy curve on held-out digits with the same embedding.
 
-import { t } from "/static/js/i18n.js";
+import { showErrorIn, t } from "/static/js/i18n.js";
 import { $, bars, el, fmt, startPage } from "./common.js";
 import { bindTools, DrawPad } from "./draw.js";
 import { modelPanel } from "./model.js";
@@ -107,5 +107,5 @@ $("class-name").addEventListener("keydown", (event) => { if (event.key === "Ente
 $("reset-classes").addEventListener("click", () => send({ type: "fewshot_reset" }));
 $("compute-curve").addEventListener("click", () => send({ type: "fewshot_curve" }));
 $("webcam").hidden = !navigator.mediaDevices?.getUserMedia;
-$("webcam").addEventListener("click", () => snapshot().catch((exc) => { $("error").textContent = String(exc); }));
+$("webcam").addEventListener("click", () => snapshot().catch((exc) => showErrorIn($("error"), { message: String(exc) })));
 classesShown(classes);
