@@ -93,3 +93,20 @@ def test_the_hover_card_reads_alike_for_weights_and_biases_in_both_languages(pag
     expect(card).to_contain_text("Le poids vaut ")
     page.keyboard.press("l")
     expect(card).to_contain_text("Weight is ")
+
+
+def test_course_pages_follow_the_browser_language_until_the_user_chooses(fr_page, lab_url):
+    """A French browser opens /perceptron in French; choosing English is kept in the link, so a
+    reload and the header's links stay English although the browser says French."""
+    fr_page.goto(lab_url + "perceptron")
+    lang = fr_page.get_by_test_id("lang")
+    expect(lang).to_have_text("EN")  # the switch offers the other language
+    expect(fr_page.locator("html")).to_have_attribute("lang", "fr")
+    lang.click()
+    expect(fr_page.locator("html")).to_have_attribute("lang", "en")
+    assert fr_page.evaluate("() => location.hash") == "#lang=en"
+    fr_page.reload()
+    expect(fr_page.locator("html")).to_have_attribute("lang", "en")
+    fr_page.get_by_test_id("pages-nav").locator("a[href^='/backprop']").click()
+    fr_page.wait_for_url("**/backprop#lang=en")
+    expect(fr_page.locator("html")).to_have_attribute("lang", "en")

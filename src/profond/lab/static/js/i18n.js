@@ -99,13 +99,19 @@ export function setLang(next) {
   }
   // the links between the lab's pages carry the language along
   for (const el of document.querySelectorAll('nav a[href^="/"]')) {
-    el.setAttribute("href", el.pathname + (lang === "fr" ? "#lang=fr" : ""));
+    el.setAttribute("href", `${el.pathname}#lang=${lang}`);
   }
   return lang;
 }
 
 export function getLang() {
   return lang;
+}
+
+// The language a link asks for (#lang=fr or #lang=en), else the browser's.
+export function chosenLang(hashLang) {
+  if (hashLang === "fr" || hashLang === "en") return hashLang;
+  return navigator.language.toLowerCase().startsWith("fr") ? "fr" : "en";
 }
 
 // Error frames (profond/lab/errors.py): `code` and `params` through the templates of

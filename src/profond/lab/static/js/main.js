@@ -3,7 +3,7 @@
 import { LossChart } from "./chart.js";
 import { buildControls, renderControls } from "./controls.js";
 import { Heatmap } from "./heatmap.js";
-import { getLang, loadErrors, setLang, t } from "./i18n.js";
+import { chosenLang, getLang, loadErrors, setLang, t } from "./i18n.js";
 import { Network } from "./network.js";
 import { classColor } from "./colors.js";
 import { mountNav } from "./nav.js";
@@ -28,9 +28,7 @@ let built = false;
 let startup = null;  // the config asked for at connection, until the server accepts it
 
 // the browser's language until the user (or the link) chose one
-if (!fromHash.view.lang) {
-  view.lang = navigator.language.toLowerCase().startsWith("fr") ? "fr" : "en";
-}
+view.lang = chosenLang(fromHash.view.lang);
 setLang(view.lang);
 mountNav();
 await loadErrors();  // before the first error: the page's own checks are said with them

@@ -1,7 +1,9 @@
 // What every course page shares: the /ws/pages socket, the navigation bar, the language switch,
 // errors, bars.
 
-import { addStrings, getLang, loadErrors, setLang, showErrorIn } from "/static/js/i18n.js";
+import {
+  addStrings, chosenLang, getLang, loadErrors, setLang, showErrorIn,
+} from "/static/js/i18n.js";
 import { mountNav } from "/static/js/nav.js";
 import { connect } from "/static/js/socket.js";
 import { STRINGS } from "./strings.js";
@@ -23,14 +25,17 @@ export function el(tag, attrs = {}, text = "") {
 
 // handlers: {type: (message) => void}; onLang re-renders text built by the page
 export function startPage(handlers, onLang = () => {}) {
-  const lang = new URLSearchParams(location.hash.slice(1)).get("lang") === "fr" ? "fr" : "en";
+  // the link's #lang, else the browser's language; the user's choice goes into the link
+  const lang = chosenLang(new URLSearchParams(location.hash.slice(1)).get("lang"));
   const apply = (code) => {
     setLang(code);
     $("lang").textContent = code === "fr" ? "EN" : "FR";
-    history.replaceState(null, "", code === "fr" ? "#lang=fr" : location.pathname);
     onLang();
   };
-  const toggle = () => apply(getLang() === "en" ? "fr" : "en");
+  const toggle = () => {
+    apply(getLang() === "en" ? "fr" : "en");
+    history.replaceState(null, "", `#lang=${getLang()}`);
+  };
   $("lang").addEventListener("click", toggle);
   document.addEventListener("keydown", (event) => {
     if (event.key === "l" && !isTyping(event)) toggle();
