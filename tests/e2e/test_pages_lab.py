@@ -124,7 +124,7 @@ def test_mnist_is_offered_once_downloaded_and_shows_28x28(page, lab_url):
     _stroke(page, [(128, 30), (128, 230)])
     expect(page.get_by_test_id("top-1")).to_contain_text("%")
     expect(page.locator('[data-testid="pre-grid"] span')).to_have_count(28 * 28)
-    page.get_by_test_id("map-conv1-0").click(position={"x": 54, "y": 54})
+    page.get_by_test_id("map-conv1-0").click(position={"x": 40, "y": 40})
     expect(page.get_by_test_id("patch-sum")).to_contain_text("bias")
 
 
