@@ -1,6 +1,7 @@
-"""Where the course pages put things. At 1280×800 /cnn shows the pad, the prediction and every
+"""Where the lab's pages put things. At 1280×800 /cnn shows the pad, the prediction and every
 feature map without scrolling, before and after training; at 1024×768 and on a phone nothing
-overlaps and nothing scrolls sideways. The other pages keep their answer beside their input."""
+overlaps and nothing scrolls sideways. The other pages keep their answer beside their input;
+the playground's output stays on a 1280×800 screen while the first-visit guide is open."""
 
 import pytest
 from playwright.sync_api import expect
@@ -83,3 +84,17 @@ def test_course_pages_show_input_and_answer_together(page, lab_url, path, test_i
     _on_screen(page, test_ids)
     assert overlapping(boxes(page, test_ids)) == []
     _no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width, height", [(1280, 800), (1024, 768)])
+def test_playground_output_is_on_screen_beside_the_guide(page, lab_url, width, height):
+    _viewport(page, width, height)
+    page.goto(lab_url)
+    expect(page.get_by_test_id("guide")).to_be_visible()  # a first visit: the guide is open
+    shown = ("guide", "loss-chart", "heatmap")
+    assert overlapping(boxes(page, shown)) == []
+    _no_sideways_scroll(page)
+    if width >= 1280:
+        _on_screen(page, shown)
+    page.get_by_test_id("guide-close").click()
+    _on_screen(page, ("loss-chart", "heatmap"))
