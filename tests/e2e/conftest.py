@@ -71,6 +71,19 @@ def camera_browser(playwright):
     chromium.close()
 
 
+@pytest.fixture(scope="module")
+def fresh_cnn(tmp_path_factory):
+    """The server runs in this process: a temporary cache and no model yet, so Train is tested."""
+    from profond.lab.pages import cnn
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PROFOND_CACHE", str(tmp_path_factory.mktemp("cache")))
+    for data in cnn.SIZES:
+        mp.setitem(cnn._state, data, {"model": None, "val_acc": None})
+    yield
+    mp.undo()
+
+
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 960})

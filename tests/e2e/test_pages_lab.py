@@ -4,40 +4,10 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
+from helpers.lab import stroke, trained
 from profond.lab.pages import cnn
 
-pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module", autouse=True)
-def fresh_cache(tmp_path_factory):
-    """The server runs in this process: a temporary cache and no model yet, so Train is tested."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv("PROFOND_CACHE", str(tmp_path_factory.mktemp("cache")))
-    for data in cnn.SIZES:
-        mp.setitem(cnn._state, data, {"model": None, "val_acc": None})
-    yield
-    mp.undo()
-
-
-def _trained(page, url):
-    if url:
-        page.goto(url)
-    status = page.get_by_test_id("model-status")
-    expect(status).not_to_have_text("")
-    if "accuracy" not in status.inner_text():
-        page.get_by_test_id("train-epochs").select_option("2")
-        page.get_by_test_id("train").click()
-    expect(status).to_contain_text("accuracy", timeout=30_000)
-
-
-def _stroke(page, points):
-    box = page.get_by_test_id("draw").bounding_box()
-    page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
-    page.mouse.down()
-    for x, y in points[1:]:
-        page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
-    page.mouse.up()
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("fresh_cnn")]
 
 
 def test_perceptron_reaches_the_slides_or_weights(page, lab_url):
@@ -61,8 +31,8 @@ def test_perceptron_reaches_the_slides_or_weights(page, lab_url):
 
 
 def test_drawn_strokes_yield_a_top3_prediction(page, lab_url):
-    _trained(page, lab_url + "cnn")
-    _stroke(page, [(128, 30), (128, 230)])
+    trained(page, lab_url + "cnn")
+    stroke(page, [(128, 30), (128, 230)])
     expect(page.get_by_test_id("top-3")).to_be_visible()
     assert "%" in page.get_by_test_id("top-1").inner_text()
     expect(page.get_by_test_id("map-conv2-15")).to_be_visible()
@@ -89,14 +59,14 @@ def test_conv_widget_flags_a_kernel_that_fits_nowhere(page, lab_url):
 
 def test_fewshot_pencil_eraser_and_clear_work(page, lab_url):
     page.goto(lab_url + "fewshot")
-    _stroke(page, [(128, 30), (128, 230)])
+    stroke(page, [(128, 30), (128, 230)])
     ink = "() => document.querySelector('[data-testid=draw]').getContext('2d')"
     count = ink + ".getImageData(0, 0, 256, 256).data.filter((v, i) => i % 4 === 3 && v > 0).length"
     drawn = page.evaluate(f"({count})()")
     assert drawn > 0
     page.get_by_test_id("eraser").click()
     expect(page.get_by_test_id("eraser")).to_have_class("tool selected")
-    _stroke(page, [(128, 30), (128, 130)])
+    stroke(page, [(128, 30), (128, 130)])
     assert 0 < page.evaluate(f"({count})()") < drawn
     page.get_by_test_id("pencil").click()
     expect(page.get_by_test_id("pencil")).to_have_class("tool selected")
@@ -120,29 +90,29 @@ def test_mnist_is_offered_once_downloaded_and_shows_28x28(page, lab_url):
     expect(mnist).to_be_enabled()
     page.get_by_test_id("cnn-data").select_option("mnist")
     expect(page.get_by_test_id("ca-output")).to_have_text("28")  # the conv widget follows
-    _trained(page, None)
-    _stroke(page, [(128, 30), (128, 230)])
+    trained(page, None)
+    stroke(page, [(128, 30), (128, 230)])
     expect(page.get_by_test_id("top-1")).to_contain_text("%")
     expect(page.locator('[data-testid="pre-grid"] span')).to_have_count(28 * 28)
-    page.get_by_test_id("map-conv1-0").click(position={"x": 54, "y": 54})
+    page.get_by_test_id("map-conv1-0").click(position={"x": 40, "y": 40})
     expect(page.get_by_test_id("patch-sum")).to_contain_text("bias")
 
 
 def test_examples_of_a_new_class_change_the_fewshot_prediction(page, lab_url):
-    _trained(page, lab_url + "fewshot")
-    for name, stroke in (("bar", [(128, 30), (128, 230)]), ("dash", [(30, 128), (230, 128)])):
+    trained(page, lab_url + "fewshot")
+    for name, points in (("bar", [(128, 30), (128, 230)]), ("dash", [(30, 128), (230, 128)])):
         page.get_by_test_id("class-name").fill(name)
-        _stroke(page, stroke)
+        stroke(page, points)
         page.get_by_test_id("add-example").click()
     expect(page.get_by_test_id("class-1")).to_have_text("dash (1)")
     diagonal = [(50, 50), (210, 210)]
-    _stroke(page, diagonal)
+    stroke(page, diagonal)
     expect(page.get_by_test_id("prediction")).not_to_have_text("–")
     assert page.get_by_test_id("prediction").inner_text() in ("bar", "dash")
     page.get_by_test_id("class-name").fill("slash")
     page.get_by_test_id("add-example").click()
     expect(page.get_by_test_id("class-2")).to_have_text("slash (1)")
-    _stroke(page, diagonal)
+    stroke(page, diagonal)
     expect(page.get_by_test_id("prediction")).to_have_text("slash")
     expect(page.get_by_test_id("mean-2")).to_be_visible()
 
@@ -152,10 +122,10 @@ def test_a_webcam_snapshot_becomes_a_drawing_that_is_classified(camera_browser, 
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        _trained(page, lab_url + "fewshot")
-        for name, stroke in (("bar", [(128, 30), (128, 230)]), ("dash", [(30, 128), (230, 128)])):
+        trained(page, lab_url + "fewshot")
+        for name, points in (("bar", [(128, 30), (128, 230)]), ("dash", [(30, 128), (230, 128)])):
             page.get_by_test_id("class-name").fill(name)
-            _stroke(page, stroke)
+            stroke(page, points)
             page.get_by_test_id("add-example").click()
         page.get_by_test_id("clear").click()
         expect(page.get_by_test_id("webcam")).to_be_visible()

@@ -1,4 +1,5 @@
-"""Shared by the lab's protocol tests: open a session and read until a message type arrives."""
+"""Shared by the lab's tests. Protocol: open a session and read until a message type arrives.
+Browser (Playwright pages): draw a stroke, train the CNN, measure where things are drawn."""
 
 import json
 from urllib.parse import urljoin
@@ -41,3 +42,47 @@ def opened(ws) -> dict:
     until(ws, "hello")
     until(ws, "data")
     return until(ws, "frame")
+
+
+def stroke(page, points) -> None:
+    """Draw one stroke on the drawing pad, `points` in the pad's own pixels."""
+    box = page.get_by_test_id("draw").bounding_box()
+    page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
+    page.mouse.up()
+
+
+def trained(page, url) -> None:
+    """Open `url` (None: stay) and train the CNN on it for the fewest epochs offered, if needed."""
+    from playwright.sync_api import expect
+
+    if url:
+        page.goto(url)
+    status = page.get_by_test_id("model-status")
+    expect(status).not_to_have_text("")
+    if "accuracy" not in status.inner_text():
+        epochs = page.get_by_test_id("train-epochs")
+        epochs.select_option(min(epochs.locator("option").all_inner_texts(), key=int))
+        page.get_by_test_id("train").click()
+    expect(status).to_contain_text("accuracy", timeout=30_000)
+
+
+def boxes(page, test_ids) -> dict[str, dict]:
+    """Each element's box in the viewport's coordinates (x, y, width, height, right, bottom)."""
+    found = {}
+    for test_id in test_ids:
+        box = page.get_by_test_id(test_id).bounding_box()
+        assert box is not None, f"{test_id} is not laid out"
+        found[test_id] = {**box, "right": box["x"] + box["width"],
+                          "bottom": box["y"] + box["height"]}
+    return found
+
+
+def overlapping(found: dict[str, dict]) -> list[tuple[str, str]]:
+    """The pairs of boxes that share some area."""
+    names = sorted(found)
+    return [(a, b) for i, a in enumerate(names) for b in names[i + 1:]
+            if min(found[a]["right"], found[b]["right"]) > max(found[a]["x"], found[b]["x"])
+            and min(found[a]["bottom"], found[b]["bottom"]) > max(found[a]["y"], found[b]["y"])]

@@ -7,6 +7,7 @@ import { modelPanel } from "./model.js";
 
 const CONVS = ["conv1", "conv2"];
 const SIDES = { digits: 8, mnist: 28 };  // the input each dataset's LeNet-5 reads
+const MAP_PX = 44;  // a map's side on screen: 16 maps a row and every layer beside the pad at 1280×800
 let bitmap = null, pad = null, send = null, data = "digits";
 
 function predict() {
@@ -77,8 +78,8 @@ function layerRow(layer) {
 function mapCanvas(name, map, channel, scale) {
   const h = map.length, w = map[0].length;
   const canvas = el("canvas", { width: w, height: h, "data-testid": `map-${name}-${channel}` });
-  canvas.style.width = `${h === 1 ? Math.min(480, w * 4) : 56}px`;
-  canvas.style.height = `${h === 1 ? 14 : 56}px`;
+  canvas.style.width = `${h === 1 ? Math.min(480, w * 4) : MAP_PX}px`;
+  canvas.style.height = `${h === 1 ? 14 : MAP_PX}px`;
   const ctx = canvas.getContext("2d");
   map.forEach((row, i) => row.forEach((v, j) => {
     ctx.fillStyle = "#fff";
