@@ -48,7 +48,7 @@ def test_step_is_one_epoch_and_play_streams_frames(client):
     ({"type": "config", "config": {"hidden": [2] * 7}}, "hidden", "at most 6"),
     ({"type": "config", "config": {"hidden": [9]}}, "hidden", "less than or equal to 8"),
     ({"type": "config", "config": {"noise": 60}}, "noise", "less than or equal to 50"),
-    ({"type": "config", "config": {"features": []}}, "features", "at least 1"),
+    ({"type": "config", "config": {"features": ["x1", "x1"]}}, "features", "distinct names"),
     ({"type": "config", "config": {"bogus": 1}}, "bogus", "Extra inputs"),
     ({"type": "edit", "layer": 1, "node": 5, "source": 0, "value": 1.0}, "", "node: expected 0..3"),
     ({"type": "launch"}, "", "does not match any of the expected tags"),
@@ -85,6 +85,19 @@ def test_config_change_sends_config_data_and_frame(client):
         assert data["n_classes"] == 0 and len(data["train"]) == 600  # 1200 points
         frame = until(ws, "frame")
         assert frame["train_acc"] is None and frame["weights"][-1] != []
+
+
+def test_every_feature_off_gives_a_bias_only_network_that_trains(client):
+    with client.websocket_connect("/ws") as ws:
+        opened(ws)
+        send(ws, type="config", config={"features": []})
+        assert until(ws, "config")["config"]["features"] == []
+        frame = until(ws, "frame")
+        assert frame["nodes"][0] == [] and frame["weights"][0] == [[]] * 4
+        send(ws, type="step")
+        stepped = until(ws, "frame")
+    assert stepped["epoch"] == 1 and stepped["biases"][0] != frame["biases"][0]
+    assert len(set(base64.b64decode(stepped["heatmap"]["data"]))) == 1
 
 
 def test_multiclass_uses_softmax_outputs_and_class_heatmap(client):
