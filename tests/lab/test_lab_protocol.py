@@ -96,8 +96,19 @@ def test_every_feature_off_gives_a_bias_only_network_that_trains(client):
         assert frame["nodes"][0] == [] and frame["weights"][0] == [[]] * 4
         send(ws, type="step")
         stepped = until(ws, "frame")
+        send(ws, type="edit", layer=1, node=0, source=0, value=1.0)  # a link that is not there
+        error = until(ws, "error")["message"]
+        send(ws, type="export", format="safetensors")
+        payload = until(ws, "export")
     assert stepped["epoch"] == 1 and stepped["biases"][0] != frame["biases"][0]
     assert len(set(base64.b64decode(stepped["heatmap"]["data"]))) == 1
+    assert "source: expected none (every input feature is off); got 0" in error
+    from safetensors.numpy import load
+
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(payload["data"]))) as zf:
+        tensors = load(zf.read("model.safetensors"))
+    assert tensors["0.weight"].shape == (4, 0)
+    np.testing.assert_allclose(tensors["0.bias"], stepped["biases"][0], atol=1e-4)
 
 
 def test_multiclass_uses_softmax_outputs_and_class_heatmap(client):

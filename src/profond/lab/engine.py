@@ -303,6 +303,7 @@ class Playground(ScratchLearner):
         if source is None:
             lin.bias.data[node] = value
         elif source >= n_in:
-            raise ValueError(f"source: expected 0..{n_in - 1}; got {source}")
+            allowed = f"0..{n_in - 1}" if n_in else "none (every input feature is off)"
+            raise ValueError(f"source: expected {allowed}; got {source}")
         else:
             lin.weight.data[node, source] = value
