@@ -126,7 +126,8 @@ def main() -> None:
                      for _ in range(2)]
             ours = Side(pages[0], f"http://127.0.0.1:{p_ours}/", "[data-testid=epoch]",
                         "[data-testid=play]",
-                        "() => document.querySelector('[data-testid=test-loss]').textContent !== '–'")
+                        "() => document.querySelector('[data-testid=test-loss]')"
+                        ".textContent !== '–'")
             tfp = Side(pages[1], f"http://127.0.0.1:{p_tfp}/index.html", "#iter-number",
                        "#play-pause-button",
                        "() => (document.querySelector('#loss-test') || {}).textContent")

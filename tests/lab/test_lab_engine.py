@@ -4,6 +4,7 @@ the exported PyTorch script rebuilds the same network; data, CSV and frame encod
 import base64
 import runpy
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -41,7 +42,13 @@ def _torch_twin(pg: Playground) -> torch.nn.Sequential:
      "init": "xavier", "activation": "sigmoid"},
     {"problem": "regression", "dataset": "reg-gauss", "optimizer": "momentum", "lr": 0.01,
      "hidden": [3], "features": ["x1", "x2", "x1*x2"]},
+    # every feature off, as TFP allows: torch's Linear(0, h) is the same bias-only network
+    {"features": []},
+    {"features": [], "dataset": "blobs", "n_classes": 3, "output": "softmax", "optimizer": "adam",
+     "lr": 0.01, "regularization": "L2", "reg_rate": 0.01},
+    {"features": [], "hidden": [], "problem": "regression", "dataset": "reg-plane"},
 ])
+@pytest.mark.filterwarnings("ignore:Initializing zero-element tensors")  # torch's Linear(0, h)
 def test_one_step_matches_torch(changes):
     cfg = Config(**changes)
     pg = Playground(cfg, make_data(cfg, np.zeros((0, 3))), init_seed=3)
@@ -70,9 +77,11 @@ def test_one_step_matches_torch(changes):
         opt.step()
     pg.step()
     assert pg.epoch == 1
-    ours = [lin.weight.data for lin in pg.linears]
-    theirs = [m.weight.detach().numpy() for m in twin if isinstance(m, torch.nn.Linear)]
+    ours = [p.data for lin in pg.linears for p in (lin.weight, lin.bias)]
+    theirs = [p.detach().numpy() for m in twin if isinstance(m, torch.nn.Linear)
+              for p in (m.weight, m.bias)]
     for a, b in zip(ours, theirs, strict=True):
+        assert a.shape == b.shape
         np.testing.assert_allclose(a, b, atol=2e-5)
 
 
@@ -151,21 +160,30 @@ def test_the_exported_script_prunes_with_l1_as_the_lab_does(tmp_path, monkeypatc
     assert (weights == 0).sum() >= 3  # exact zeros: a sign flip is cut, not left to oscillate
 
 
-def test_exported_script_rebuilds_the_network(tmp_path, monkeypatch, capsys):
-    cfg = Config(features=["x1", "x2", "x1^2", "sin(x2)"], hidden=[3, 2], activation="relu",
-                 dropout=0.1, optimizer="adam", lr=0.01)
+@pytest.mark.parametrize("changes", [
+    {"features": ["x1", "x2", "x1^2", "sin(x2)"], "hidden": [3, 2], "activation": "relu",
+     "dropout": 0.1, "optimizer": "adam", "lr": 0.01},
+    {"features": [], "optimizer": "adam", "lr": 0.01},  # no input: a bias-only network
+])
+def test_exported_script_rebuilds_the_network(tmp_path, monkeypatch, capsys, changes):
+    cfg = Config(**changes)
     pg = Playground(cfg, make_data(cfg, np.zeros((0, 3))), init_seed=1)
     pg.step()
     lab_loss = pg.metrics(pg.F_train, pg.data.y_train)["loss"]
     script = tmp_path / "model.py"
     script.write_text(torch_script(pg))
     monkeypatch.setattr(sys, "argv", [str(script), "--epochs", "10"])
-    runpy.run_path(str(script), run_name="__main__")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the script runs clean: no torch warning either
+        namespace = runpy.run_path(str(script), run_name="__main__")
     stdout = capsys.readouterr().out
     first = stdout.splitlines()[0]
     assert first.startswith("start: train loss")
     assert float(first.split("train loss ")[1].split(",")[0]) == pytest.approx(lab_loss, abs=2e-4)
     assert "epoch 10:" in stdout
+    trained = namespace["model"][0]  # the first layer kept training in torch
+    assert trained.weight.shape == (cfg.hidden[0], len(cfg.features))
+    assert not np.allclose(trained.bias.detach().numpy(), pg.linears[0].bias.data, atol=1e-4)
 
 
 def test_split_follows_train_ratio_and_seed():

@@ -81,7 +81,6 @@ def _config_error(**values) -> LabError:
     ({"hidden": [9]}, "hidden", "less_than_equal", {"le": 8, "got": 9}),
     ({"noise": -5}, "noise", "greater_than_equal", {"ge": 0, "got": -5}),
     ({"hidden": [2] * 7}, "hidden", "too_long", {"max_length": 6, "actual_length": 7}),
-    ({"features": []}, "features", "too_short", {"min_length": 1, "actual_length": 0}),
     ({"activation": "elu"}, "activation", "literal_error",
      {"expected": ["'relu'", "'tanh'", "'sigmoid'", "'linear'"], "got": '"elu"'}),
     ({"lr": 0.2}, "lr", "literal_error", {"expected": [1e-05, 0.0001, 0.001, 0.003, 0.01, 0.03,
@@ -96,6 +95,14 @@ def test_pydantic_errors_map_to_codes_with_their_bounds(values, field, code, par
     error = _config_error(**values)
     assert (error.field, error.code, error.params) == (field, code, params)
     assert "{" not in str(error) and str(error).startswith(f"{field}: expected")
+
+
+def test_a_too_short_list_names_its_bound():
+    with pytest.raises(ValidationError) as info:
+        PAGE_MESSAGE.validate_python({"type": "backprop", "x": [0.5], "t": 1.0})
+    error = from_validation(info.value, drop_tag=True)
+    assert (error.field, error.code, error.params) == (
+        "x", "too_short", {"min_length": 2, "actual_length": 1})
 
 
 def test_message_errors_map_missing_unknown_type_and_bad_json():

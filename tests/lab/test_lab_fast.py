@@ -1,6 +1,6 @@
 """The playground's compiled epoch (lab/fast.py) against the white-box engine it stands in for:
 after 100 epochs the weights agree to 1e-6 for every activation, loss, penalty, optimizer and
-batch size the page offers."""
+batch size the page offers, with no input feature too."""
 
 import numpy as np
 import pytest
@@ -26,15 +26,25 @@ SETTINGS = [
     {"problem": "regression", "dataset": "reg-plane", "optimizer": "adagrad", "lr": 0.1},
     {"init": "xavier", "hidden": []},
     {**HEAVY, "batch_size": 1, "lr": 0.003}, {**HEAVY, "batch_size": 30},
+    # every feature off (TFP allows it): a 0-wide input, the first layer's W is (h, 0)
+    {"features": []}, {"features": [], "hidden": [], "optimizer": "adam", "lr": 0.01},
+    {"features": [], "dataset": "spirals", "n_classes": 3, "activation": "relu",
+     "regularization": "L2", "reg_rate": 0.01},
+    {"features": [], "problem": "regression", "dataset": "reg-plane", "optimizer": "momentum",
+     "lr": 0.01, "regularization": "L1", "reg_rate": 0.001},
 ]
+
+
+def _id(changes: dict) -> str:
+    return ",".join(f"{k}={v}" if k != "features" else f"features={len(v)}"
+                    for k, v in changes.items())
 
 
 def _weights(pg: Playground) -> list[np.ndarray]:
     return [a for lin in pg.linears for a in (lin.weight.data, lin.bias.data)]
 
 
-@pytest.mark.parametrize("changes", SETTINGS, ids=lambda c: ",".join(f"{k}={v}" for k, v in
-                                                                      c.items() if k != "features"))
+@pytest.mark.parametrize("changes", SETTINGS, ids=_id)
 def test_compiled_epochs_give_the_engines_weights(changes):
     cfg = Config(**changes)
     data = make_data(cfg, np.zeros((0, 3)))

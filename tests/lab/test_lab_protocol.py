@@ -49,7 +49,8 @@ def test_step_is_one_epoch_and_play_streams_frames(client):
     ({"type": "config", "config": {"hidden": [9]}}, "hidden", "at most 8; got 9",
      "less_than_equal"),
     ({"type": "config", "config": {"noise": 60}}, "noise", "at most 50; got 60", "less_than_equal"),
-    ({"type": "config", "config": {"features": []}}, "features", "at least 1", "too_short"),
+    ({"type": "config", "config": {"features": ["x1", "x1"]}}, "features", "distinct",
+     "distinct"),
     ({"type": "config", "config": {"bogus": 1}}, "bogus", "no such field", "extra_forbidden"),
     ({"type": "edit", "layer": 1, "node": 5, "source": 0, "value": 1.0}, "node",
      "node: expected 0..3; got 5", "index_range"),
@@ -89,6 +90,30 @@ def test_config_change_sends_config_data_and_frame(client):
         assert data["n_classes"] == 0 and len(data["train"]) == 600  # 1200 points
         frame = until(ws, "frame")
         assert frame["train_acc"] is None and frame["weights"][-1] != []
+
+
+def test_every_feature_off_gives_a_bias_only_network_that_trains(client):
+    with client.websocket_connect("/ws") as ws:
+        opened(ws)
+        send(ws, type="config", config={"features": []})
+        assert until(ws, "config")["config"]["features"] == []
+        frame = until(ws, "frame")
+        assert frame["nodes"][0] == [] and frame["weights"][0] == [[]] * 4
+        send(ws, type="step")
+        stepped = until(ws, "frame")
+        send(ws, type="edit", layer=1, node=0, source=0, value=1.0)  # a link that is not there
+        error = until(ws, "error")["message"]
+        send(ws, type="export", format="safetensors")
+        payload = until(ws, "export")
+    assert stepped["epoch"] == 1 and stepped["biases"][0] != frame["biases"][0]
+    assert len(set(base64.b64decode(stepped["heatmap"]["data"]))) == 1
+    assert "source: expected none (every input feature is off); got 0" in error
+    from safetensors.numpy import load
+
+    with zipfile.ZipFile(io.BytesIO(base64.b64decode(payload["data"]))) as zf:
+        tensors = load(zf.read("model.safetensors"))
+    assert tensors["0.weight"].shape == (4, 0)
+    np.testing.assert_allclose(tensors["0.bias"], stepped["biases"][0], atol=1e-4)
 
 
 def test_multiclass_uses_softmax_outputs_and_class_heatmap(client):

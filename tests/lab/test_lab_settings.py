@@ -76,7 +76,8 @@ def test_bounds_are_pydantics(name):
 def test_list_fields_lengths_items_and_uniqueness_are_pydantics():
     features, hidden = FIELDS["features"], FIELDS["hidden"]
     assert _values(features["items"]) == list(schema.FEATURES)
-    assert features["min_length"] == 1 and not _valid(features=[])
+    # none is allowed, as in TFP (issue #18): the net then sees only its biases
+    assert features["min_length"] == 0 and _valid(features=[])
     assert features["unique"] and not _valid(features=["x1", "x1"])
     assert hidden["max_length"] == schema.MAX_LAYERS
     assert _valid(hidden=[hidden["items"]["max"]] * hidden["max_length"])

@@ -141,8 +141,25 @@ def test_linear_shape_mismatch_names_argument_and_shapes():
     layer = nn.Linear(3, 2)
     with pytest.raises(ValueError, match=r"x: expected shape \(\*, 3\) .*\(2, 3\); got \(4, 5\)"):
         layer(np.zeros((4, 5)))
-    with pytest.raises(ValueError, match="in_features: expected an integer >= 1; got 0"):
-        nn.Linear(0, 2)
+    with pytest.raises(ValueError, match="in_features: expected an integer >= 0; got -1"):
+        nn.Linear(-1, 2)
+
+
+@pytest.mark.filterwarnings("ignore:Initializing zero-element tensors")  # torch's Linear(0, 3)
+def test_a_linear_with_no_input_is_its_bias_as_in_torch():
+    """Linear(0, h) (the lab with every feature off): y = b, dW is (h, 0), db = Σ dout."""
+    layer, twin = nn.Linear(0, 3, dtype=np.float64), torch.nn.Linear(0, 3).double()
+    assert layer.weight.shape == (3, 0) and np.array_equal(layer.bias.data, twin.bias.detach())
+    b = np.array([0.5, -1.0, 2.0])
+    layer.bias.data[...] = b
+    twin.bias.data = torch.tensor(b)
+    x, dout = np.zeros((4, 0)), np.arange(12.0).reshape(4, 3)
+    out = twin(torch.tensor(x))
+    out.backward(torch.tensor(dout))
+    np.testing.assert_array_equal(layer(x), out.detach().numpy())
+    dx = layer.backward(dout)
+    assert dx.shape == (4, 0) and layer.weight.grad.shape == (3, 0)
+    np.testing.assert_array_equal(layer.bias.grad, twin.bias.grad.numpy())
 
 
 def test_sequential_rejects_non_modules():

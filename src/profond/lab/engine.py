@@ -303,6 +303,8 @@ class Playground(ScratchLearner):
         if source is None:
             lin.bias.data[node] = value
         elif source >= n_in:
+            if not n_in:
+                raise LabError("source", "no_inputs", got=source)
             raise LabError("source", "index_range", min=0, max=n_in - 1, got=source)
         else:
             lin.weight.data[node, source] = value

@@ -77,6 +77,8 @@ MESSAGES = {
                           "the train ratio)", "au moins un point d’entraînement est attendu ; "
                           "reçu 0 (ajoutez des points ou augmentez la part d’entraînement)"),
     "index_range": ("expected {min}..{max}; got {got}", "{min}..{max} est attendu ; reçu {got}"),
+    "no_inputs": ("expected none (every input feature is off); got {got}",
+                  "aucune n’est attendue (toutes les entrées sont éteintes) ; reçu {got}"),
     "distinct": ("expected distinct names; got {got}", "des noms distincts sont attendus ; "
                  "reçu {got}"),
     "csv_too_many_points": ("expected at most {max} points; got more",

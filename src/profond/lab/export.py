@@ -88,6 +88,8 @@ def torch_script(pg: Playground) -> str:
     Python literals, so a diverged network's NaN reads `nan` and the script still runs."""
     cfg, d = pg.cfg, pg.data
     features = ", ".join(FEATURE_CODE[f] for f in cfg.features)
+    features = (f"x1, x2 = X[:, 0], X[:, 1]\n    return torch.stack([{features}], dim=1)"
+                if cfg.features else NO_FEATURE)
     weights = {k: v.tolist() for k, v in state_tensors(pg).items()}
     y_dtype = "torch.long" if pg.classify else "torch.float32"
     if pg.softmax:
@@ -105,7 +107,7 @@ def torch_script(pg: Playground) -> str:
              "                    w[w * old < 0] = 0.0") if cfg.regularization == "L1" else ""
     keep = ("\n            before = [w.detach().clone() for w in weights]"
             if cfg.regularization == "L1" else "")
-    return TEMPLATE.format(prune=prune, keep=keep,
+    return TEMPLATE.format(prune=prune, keep=keep, quiet="" if cfg.features else QUIET,
         epoch=pg.epoch, dataset=cfg.dataset, seed=cfg.seed, features=features, modules=modules,
         state=repr(weights), X_train=json.dumps(_rounded(d.X_train)),
         y_train=json.dumps(d.y_train.tolist()), X_test=json.dumps(_rounded(d.X_test)),
@@ -113,6 +115,15 @@ def torch_script(pg: Playground) -> str:
         penalty=penalty[cfg.regularization], batch_size=cfg.batch_size,
         optimizer=_torch_optimizer(cfg.optimizer, cfg.lr))
 
+
+# every feature switched off (TFP allows it): zero columns, so that each first-layer neuron sees
+# only its bias; torch warns that nn.Linear(0, h) has no weight to draw, which is meant here
+NO_FEATURE = "return X[:, :0]  # no feature: the network sees only its biases"
+QUIET = """import warnings
+
+warnings.filterwarnings("ignore", "Initializing zero-element tensors")  # nn.Linear(0, h)
+
+"""
 
 TEMPLATE = '''"""Exported from the profond lab: dataset {dataset}, seed {seed}, epoch {epoch}.
 
@@ -129,11 +140,10 @@ from torch import nn
 
 
 def features(X):
-    x1, x2 = X[:, 0], X[:, 1]
-    return torch.stack([{features}], dim=1)
+    {features}
 
 
-model = nn.Sequential(
+{quiet}model = nn.Sequential(
     {modules},
 )
 model.load_state_dict({{k: torch.tensor(v) for k, v in {state}.items()}})

@@ -48,7 +48,8 @@ class Config(Strict):
     train_ratio: int = Field(50, ge=10, le=90)
     batch_size: int = Field(10, ge=1, le=30)
     seed: int = Field(0, ge=0, le=2**31 - 1)
-    features: list[Feature] = Field(default_factory=lambda: ["x1", "x2"], min_length=1,
+    # none at all is allowed, as in TFP: each first-layer neuron then sees only its bias
+    features: list[Feature] = Field(default_factory=lambda: ["x1", "x2"], min_length=0,
                                     max_length=7)
     hidden: list[Annotated[int, Field(ge=1, le=MAX_NEURONS)]] = Field(
         default_factory=lambda: [4, 2], max_length=MAX_LAYERS)

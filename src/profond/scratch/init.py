@@ -80,6 +80,8 @@ def _kaiming_std(shape, a: float, mode: str, nonlinearity: str) -> float:
 def kaiming_uniform_(param: Parameter, a: float = 0.0, mode: str = "fan_in",
                      nonlinearity: str = "leaky_relu", generator=None) -> Parameter:
     """w ~ U(−b, b), b = gain·√(3 / fan). Mirrors torch.nn.init.kaiming_uniform_."""
+    if param.data.size == 0:  # as torch: a zero-element tensor (fan 0) is left as it is
+        return param
     bound = math.sqrt(3.0) * _kaiming_std(param.shape, a, mode, nonlinearity)
     return uniform_(param, -bound, bound, generator)
 
@@ -87,4 +89,6 @@ def kaiming_uniform_(param: Parameter, a: float = 0.0, mode: str = "fan_in",
 def kaiming_normal_(param: Parameter, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu", generator=None) -> Parameter:
     """w ~ N(0, std²), std = gain / √fan. Mirrors torch.nn.init.kaiming_normal_."""
+    if param.data.size == 0:  # as torch: a zero-element tensor (fan 0) is left as it is
+        return param
     return normal_(param, 0.0, _kaiming_std(param.shape, a, mode, nonlinearity), generator)

@@ -32,7 +32,7 @@ def linear_backward(dout: np.ndarray, cache, need_dx: bool = True):
     x, W, has_bias = cache
     dout2 = dout.reshape(-1, W.shape[0])
     dx = dout @ W if need_dx else None
-    dW = dout2.T @ x.reshape(-1, W.shape[1])
+    dW = dout2.T @ x.reshape(len(dout2), W.shape[1])  # not -1: in_features may be 0
     db = dout2.sum(axis=0) if has_bias else None
     return dx, dW, db
 

@@ -14,6 +14,7 @@ class Linear(Module):
     """y = x Wᵀ + b; x (*, in_features) -> y (*, out_features). Mirrors torch.nn.Linear.
 
     Init as torch: W, b ~ U(−1/√in_features, 1/√in_features) (kaiming_uniform_ with a = √5 for W).
+    As torch, in_features may be 0: W is (out, 0), b starts at 0 and y = b (a net with no input).
     `needs_input_grad = False` makes backward skip dx (and return None) for a layer fed with data,
     as torch skips inputs that do not require grad.
     """
@@ -21,7 +22,7 @@ class Linear(Module):
     needs_input_grad = True
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=np.float32):
-        self.in_features = check_int("in_features", in_features, minimum=1)
+        self.in_features = check_int("in_features", in_features, minimum=0)
         self.out_features = check_int("out_features", out_features, minimum=1)
         self.weight = Parameter(np.zeros((out_features, in_features)), dtype=dtype)
         self.bias = Parameter(np.zeros(out_features), dtype=dtype) if bias else None
@@ -30,7 +31,7 @@ class Linear(Module):
     def reset_parameters(self) -> None:
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features)
+            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, x: np.ndarray) -> np.ndarray:

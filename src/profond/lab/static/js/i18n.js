@@ -8,7 +8,7 @@ const STRINGS = {
     guideData: "points of two (or more) classes; the network learns to tell them apart from " +
       "their coordinates. Half train it, the other half test it.",
     guideFeatures: "what the network is fed: x1, x2 or functions of them (x1², sin x1...). " +
-      "Click one to switch it off.",
+      "Click one to switch it on or off; with none, the first neurons see only their bias.",
     guideNeurons: "each square is a neuron; its picture is its output over the whole plane. " +
       "+ and − add neurons and layers.",
     guideWeightsName: "Weights", guideWeights: "the lines: blue positive, orange negative, " +
@@ -41,7 +41,8 @@ const STRINGS = {
     guideData: "des points de deux classes (ou plus) ; le réseau apprend à les séparer à " +
       "partir de leurs coordonnées. Une moitié l’entraîne, l’autre le teste.",
     guideFeatures: "ce qu’on donne au réseau : x1, x2 ou des fonctions de ceux-ci (x1², " +
-      "sin x1…). Cliquez pour en retirer une.",
+      "sin x1…). Cliquez pour en ajouter ou en retirer une ; sans aucune, les premiers " +
+      "neurones ne voient que leur biais.",
     guideNeurons: "chaque carré est un neurone ; son image est sa sortie sur tout le plan. " +
       "+ et − ajoutent neurones et couches.",
     guideWeightsName: "Poids", guideWeights: "les traits : bleu positif, orange négatif, " +

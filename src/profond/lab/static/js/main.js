@@ -110,13 +110,13 @@ function build(message) {
   built = true;
   addLabels(schema);
   buildControls(schema, fields, message.thumbnails, change);
-  const features = fields.features.items.choices.map((c) => c.value);
-  network = new Network($("network"), $("hovercard"), features, {
+  const allFeatures = fields.features.items.choices.map((c) => c.value);
+  network = new Network($("network"), $("hovercard"), allFeatures, {
+    // as TFP, the last one can go too: each first-layer neuron then sees only its bias
     toggleFeature: (name) => {
-      const on = config.features.includes(name);
-      if (on && config.features.length === 1) return;
-      const features = on ? config.features.filter((f) => f !== name)
-        : features.filter((f) => f === name || config.features.includes(f));
+      const features = config.features.includes(name)
+        ? config.features.filter((f) => f !== name)
+        : allFeatures.filter((f) => f === name || config.features.includes(f));
       change({ features });
     },
     neurons: (layer, delta) => {
