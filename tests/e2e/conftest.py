@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers.lab import watch_errors
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -88,10 +90,10 @@ def fresh_cnn(tmp_path_factory):
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1280, "height": 960})
     page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = watch_errors(page)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+

@@ -5,6 +5,8 @@ biases in both languages."""
 import pytest
 from playwright.sync_api import expect
 
+from helpers.lab import watch_errors
+
 pytestmark = pytest.mark.e2e
 
 FR_VALUE = "value : au plus 100 est attendu ; reçu 1000"
@@ -16,8 +18,7 @@ def fr_page(browser):
     """A page of a browser whose language is French (navigator.language "fr-FR")."""
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 960})
     page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    errors = watch_errors(page)
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"

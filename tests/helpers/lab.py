@@ -86,3 +86,13 @@ def overlapping(found: dict[str, dict]) -> list[tuple[str, str]]:
     return [(a, b) for i, a in enumerate(names) for b in names[i + 1:]
             if min(found[a]["right"], found[b]["right"]) > max(found[a]["x"], found[b]["x"])
             and min(found[a]["bottom"], found[b]["bottom"]) > max(found[a]["y"], found[b]["y"])]
+
+
+def watch_errors(page) -> list[str]:
+    """The page's uncaught exceptions and console errors (a failed request, an error a handler
+    caught and logged) as they come; tests that provoke one on purpose take it out."""
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error"
+            else None)
+    return errors

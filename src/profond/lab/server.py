@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from profond.lab import wire
@@ -45,6 +46,10 @@ def create_app(*, max_sessions: int = MAX_SESSIONS, idle_s: float = IDLE_S,
     app = FastAPI(title="profond lab", docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=lifespan)
     app.state.sessions, app.state.backend = set(), None
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:  # asked for by every browser on every page
+        return FileResponse(STATIC / "favicon.png", media_type="image/png")
 
     @app.get("/health")
     async def health() -> dict:
