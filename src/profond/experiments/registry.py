@@ -68,6 +68,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
     # Issue 19: the concept pages' last pictures
     "init-activations": ("profond.experiments.init_activations",
                          "Deck 003: activations across 10 layers, small/Xavier/He/large init"),
+    "batchnorm-depth": ("profond.experiments.batchnorm_depth",
+                        "Deck 003: a deep sigmoid MLP with and without batch norm"),
 }
 
 
