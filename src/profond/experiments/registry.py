@@ -70,6 +70,8 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                          "Deck 003: activations across 10 layers, small/Xavier/He/large init"),
     "batchnorm-depth": ("profond.experiments.batchnorm_depth",
                         "Deck 003: a deep sigmoid MLP with and without batch norm"),
+    "hparam-search": ("profond.experiments.hparam_search",
+                      "Deck 003: grid vs random search when one of two hyper-parameters matters"),
 }
 
 
