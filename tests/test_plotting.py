@@ -41,3 +41,23 @@ def test_save_png_writes_a_png_and_closes_the_figure(tmp_path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert fig.number not in plt.get_fignums()
     assert [p.name for p in path.parent.iterdir()] == ["f.png"]  # no temporary file left
+
+
+def _shown_ticks(xs):
+    from profond.plotting import integer_ticks, pyplot
+
+    plt = pyplot()
+    fig, ax = plt.subplots()
+    ax.plot(xs, [1.0] * len(xs), "o")
+    integer_ticks(ax)
+    fig.canvas.draw()
+    low, high = ax.get_xlim()
+    ticks = [t for t in ax.get_xticks() if low <= t <= high]
+    plt.close(fig)
+    return ticks
+
+
+def test_integer_ticks_are_whole_epochs_even_for_one_epoch():
+    assert _shown_ticks([1]) == [1]  # a quick run's single epoch: no 0.96, 0.98, ...
+    ticks = _shown_ticks([1, 2, 3])
+    assert ticks and all(float(t).is_integer() for t in ticks)

@@ -24,10 +24,11 @@ def pyplot():
 
 
 def integer_ticks(ax, axis: str = "x") -> None:
-    """Only whole numbers on `axis` (epochs, steps): never "2.5" between epochs 2 and 3."""
+    """Only whole numbers on `axis` (epochs, steps): never "2.5" between epochs 2 and 3, nor
+    "0.96, 0.98, 1.00" around the one point of a single epoch (one tick is enough there)."""
     from matplotlib.ticker import MaxNLocator
 
-    getattr(ax, f"{axis}axis").set_major_locator(MaxNLocator(integer=True))
+    getattr(ax, f"{axis}axis").set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
 
 
 def save_png(fig, path: str | Path, dpi: int = 100) -> Path:

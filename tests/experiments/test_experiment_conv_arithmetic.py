@@ -41,3 +41,6 @@ def test_table_matches_torch_and_flags_bad_combinations(tmp_path):
     assert rows[("conv", 5, 7, 0, 1)]["flag"].startswith("invalid: empty output")
     assert rows[("conv", 5, 7, 1, 1)]["forward"] == 1  # padding makes room for one move
     assert (tmp_path / "out" / "result.json").is_file()
+    figure = tmp_path / "out" / "conv_arithmetic.png"
+    assert out["figures"] == [str(figure)]
+    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -165,6 +165,8 @@ def test_fgsm_l2_over_linf_is_the_square_root_of_the_inputs_it_moves():
 def test_quick_adversarial_training_experiment(tmp_path):
     from profond.experiments import run_experiment
 
-    rows = run_experiment("adversarial-training", quick=True, seed=0, out_dir=tmp_path).rows
-    standard, pgd_trained = rows[0], rows[2]
+    result = run_experiment("adversarial-training", quick=True, seed=0, out_dir=tmp_path)
+    standard, pgd_trained = result.rows[0], result.rows[2]
     assert pgd_trained["pgd %"] > standard["pgd %"] + 5
+    assert result.figures == [str(tmp_path / "adversarial_training.png")]
+    assert (tmp_path / "adversarial_training.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

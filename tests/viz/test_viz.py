@@ -32,6 +32,18 @@ def test_plots_from_a_model(tmp_path, model, x):
     assert _is_png(plot_activations(model, x, tmp_path / "sub" / "a.png"))
 
 
+def test_the_activations_figure_has_a_title(tmp_path, monkeypatch):
+    import profond.viz.activations as activations
+
+    shown = []
+    monkeypatch.setattr(activations, "_save", lambda fig, plt, path: shown.append(fig) or path)
+    plot_activations(LeNet5(image_size=8), np.ones((1, 8, 8)), tmp_path / "a.png")
+    plot_activations(LeNet5(image_size=8), np.ones((1, 8, 8)), tmp_path / "b.png",
+                     title="Les sorties de chaque couche")
+    assert [fig._suptitle.get_text() for fig in shown] == ["Every layer's output for one input",
+                                                           "Les sorties de chaque couche"]
+
+
 def test_a_model_without_convolution_is_refused(tmp_path):
     from profond.scratch.nn import Linear
 

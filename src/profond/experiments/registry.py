@@ -65,6 +65,13 @@ EXPERIMENTS: dict[str, tuple[str, str]] = {
                           "Deck 003: halve the resolution by max pool, average pool or stride"),
     "reward-misspecification": ("profond.experiments.reward_misspecification",
                                 "Deck 000: alignment, FrozenLake with a repeatable bonus tile"),
+    # Issue 19: the concept pages' last pictures
+    "init-activations": ("profond.experiments.init_activations",
+                         "Deck 003: activations across 10 layers, small/Xavier/He/large init"),
+    "batchnorm-depth": ("profond.experiments.batchnorm_depth",
+                        "Deck 003: a deep sigmoid MLP with and without batch norm"),
+    "hparam-search": ("profond.experiments.hparam_search",
+                      "Deck 003: grid vs random search when one of two hyper-parameters matters"),
 }
 
 

@@ -10,8 +10,10 @@ MAX_MAPS = 16  # channels drawn per 2-D layer; LeNet-5's widest layer has 16
 
 
 def plot_activations(model, x: np.ndarray, path: str | Path,
-                     classes: list[str] | None = None) -> Path:
-    """Draw x, then each layer's output for x (model.activations), then softmax(logits).
+                     classes: list[str] | None = None,
+                     title: str = "Every layer's output for one input") -> Path:
+    """Draw x, then each layer's output for x (model.activations), then softmax(logits), under
+    `title` (a notebook passes its own language's).
 
     x: one example without the batch axis, e.g. (40,) or (1, 8, 8). 2-D maps (C, H, W) are drawn
     one image per channel; 1-D maps (C, L) as a channels × positions heat map; vectors as a strip.
@@ -36,6 +38,7 @@ def plot_activations(model, x: np.ndarray, path: str | Path,
     ax.bar(labels, probs, color="#0877bd")
     ax.set_ylim(0, 1)
     ax.set_title(f"predicted probabilities (class {labels[int(probs.argmax())]})", fontsize=9)
+    fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return _save(fig, plt, path)
 
