@@ -12,7 +12,8 @@ from profond.lab.pages import registry
 from profond.lab.pages.schema import Message
 
 STATIC = Path(registry.__file__).resolve().parents[1] / "static"
-NOT_PAGES = {"/health", "/api/pages", "/api/errors", "/ws", "/ws/pages", "/static"}
+NOT_PAGES = {"/health", "/favicon.ico", "/api/pages", "/api/errors", "/ws", "/ws/pages",
+             "/static"}
 
 
 def _page_routes(app) -> list[str]:
@@ -64,3 +65,10 @@ def test_no_page_copies_the_navigation(page):
     assert "<nav" not in html
     others = [p.route for p in registry.PAGES if p.route != "/"]
     assert not any(re.search(f'href="{route}"', html) for route in others)
+
+
+def test_the_favicon_is_a_png_every_browser_gets():
+    with lab_client() as client:
+        response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.headers["content-type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
