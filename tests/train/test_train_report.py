@@ -1,6 +1,5 @@
 """History and run reports: the figures are real PNGs, the confusion matrix is sklearn's."""
 
-import csv
 import json
 
 import matplotlib.image
@@ -113,16 +112,3 @@ def test_write_outputs_writes_curves_matrix_and_final_json(tmp_path):
     assert json.loads(written["final"].read_text()) == {"test_acc": 0.75}
     regression = write_outputs(tmp_path / "reg", _history(), {}, np.zeros(3), None, [])
     assert "confusion_matrix" not in regression
-
-
-def test_metrics_csv_has_one_row_per_epoch_that_csv_readers_read_back(tmp_path):
-    history = _history()
-    history.append({"epoch": 6, "lr": 0.05, "loss": 0.1})  # an epoch without accuracies
-    write_outputs(tmp_path, history, {}, np.zeros(3), None, [])
-    with open(tmp_path / "metrics.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
-    assert list(rows[0]) == ["epoch", "lr", "loss", "acc", "val_loss", "val_acc"]
-    assert [int(r["epoch"]) for r in rows] == [1, 2, 3, 4, 5, 6]
-    assert [float(r["loss"]) for r in rows] == history.loss  # every digit kept
-    assert [float(r["val_acc"]) for r in rows[:5]] == history.val_acc
-    assert rows[5]["acc"] == rows[5]["val_loss"] == ""
