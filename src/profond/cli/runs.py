@@ -1,4 +1,5 @@
-"""`profond runs list|show|compare|plot`: what `profond train` recorded in the runs store."""
+"""`profond runs list|show|compare|plot|tensorboard`: what `profond train` recorded in the runs
+store."""
 
 from pathlib import Path
 from typing import Annotated
@@ -92,6 +93,31 @@ def plot(run_ids: Annotated[list[str],
         curves[record["id"]] = (columns["epoch"], columns[metric])
     path = _plot_curves(curves, metric, out or Path("runs_compare.png"))
     console.print(f"figure: {path}", highlight=False)
+
+
+@app.command("tensorboard")
+@one_line_errors
+def tensorboard(run_ids: Annotated[list[str],
+                                   typer.Argument(help="One or more run ids (or unique "
+                                                  "prefixes).")],
+                out: Annotated[Path | None, typer.Option(
+                    "--out", help="Write each run's events to DIR/<run id> (default: the "
+                    "run's own tensorboard/ folder).")] = None):
+    """Write runs' recorded metrics per epoch and options as TensorBoard event files (runs
+    trained before the tensorboard extra was installed, or copied from another machine); the
+    event files already in that folder are replaced."""
+    from profond.train import tensorboard as events
+
+    if not events.installed():
+        fail(f"tensorboard: expected the tensorboard extra installed ({events.INSTALL}); got none",
+             code=1)
+    records = [_get(run_id) for run_id in run_ids]
+    for record in records:
+        folder = (out / record["id"] if out is not None
+                  else Path(record["folder"]) / "tensorboard")
+        console.print(f"{record['id']}: {events.export(record, folder)}", highlight=False)
+    console.print(f"view them with: tensorboard --logdir {out or _store().root}",
+                  highlight=False)
 
 
 def _plot_curves(curves: dict, metric: str, path: Path) -> Path:
