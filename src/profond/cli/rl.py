@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import err_console, fail, pairs_table, print_json_last, screen
+from profond.cli.common import (
+    ENERGY_HELP,
+    err_console,
+    fail,
+    pairs_table,
+    print_json_last,
+    screen,
+)
 
 app = typer.Typer(help="Reinforcement learning: the agent-environment loop on Gymnasium tasks.",
                   no_args_is_help=True)
@@ -29,8 +36,7 @@ def train(
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     out: Annotated[Path | None, typer.Option(
         "--out", help="Output folder (default runs/rl/ENV-AGENT-TIME).")] = None,
-    energy: bool = typer.Option(False, "--energy", help="Measure the training's energy (kWh) and "
-                                "CO2e with CodeCarbon (the carbon extra)."),
+    energy: bool = typer.Option(False, "--energy", help=ENERGY_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print only one JSON object on stdout "
                                  "(the summary goes to stderr)."),
 ) -> None:
