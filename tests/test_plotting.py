@@ -41,3 +41,16 @@ def test_save_png_writes_a_png_and_closes_the_figure(tmp_path):
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert fig.number not in plt.get_fignums()
     assert [p.name for p in path.parent.iterdir()] == ["f.png"]  # no temporary file left
+
+
+def test_finish_returns_the_figure_closed_and_writes_only_when_asked(tmp_path):
+    from profond.plotting import finish, pyplot
+
+    plt = pyplot()
+    fig, ax = plt.subplots()
+    assert finish(fig) is fig and fig.number not in plt.get_fignums()
+    assert list(tmp_path.iterdir()) == []
+    fig, ax = plt.subplots()
+    assert finish(fig, tmp_path / "f.png") is fig
+    assert (tmp_path / "f.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert fig.number not in plt.get_fignums()

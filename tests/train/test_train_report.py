@@ -112,3 +112,14 @@ def test_write_outputs_writes_curves_matrix_and_final_json(tmp_path):
     assert json.loads(written["final"].read_text()) == {"test_acc": 0.75}
     regression = write_outputs(tmp_path / "reg", _history(), {}, np.zeros(3), None, [])
     assert "confusion_matrix" not in regression
+
+
+def test_plot_confusion_matrix_returns_the_counts_as_a_figure(tmp_path):
+    from helpers.figures import check_figure
+    from profond.train.report import plot_confusion_matrix
+
+    matrix = sk_confusion_matrix([0, 1, 2, 2, 1], [0, 2, 2, 2, 1])
+    fig = check_figure(tmp_path, plot_confusion_matrix, matrix, ["a", "b", "c"])
+    (ax,) = fig.axes
+    np.testing.assert_array_equal(ax.images[0].get_array(), matrix)
+    assert [t.get_text() for t in ax.texts] == [str(c) for c in matrix.ravel()]

@@ -19,9 +19,11 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> 
     return counts.reshape(n_classes, n_classes)
 
 
-def plot_confusion_matrix(matrix: np.ndarray, classes: list[str], path: str | Path) -> Path:
-    """The matrix as a PNG: rows are true classes, columns predictions, counts in the cells."""
-    from profond.plotting import pyplot, save_png
+def plot_confusion_matrix(matrix: np.ndarray, classes: list[str],
+                          out: str | Path | None = None):
+    """The matrix as a matplotlib Figure (written as the PNG `out` too when given): rows are true
+    classes, columns predictions, counts in the cells."""
+    from profond.plotting import finish, pyplot
 
     plt = pyplot()
 
@@ -39,7 +41,7 @@ def plot_confusion_matrix(matrix: np.ndarray, classes: list[str], path: str | Pa
             ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
                     color="white" if count > threshold else "black")
     fig.tight_layout()
-    return save_png(fig, path)
+    return finish(fig, out)
 
 
 def write_outputs(folder: str | Path, history: History, final: dict, y_true: np.ndarray,
@@ -50,7 +52,7 @@ def write_outputs(folder: str | Path, history: History, final: dict, y_true: np.
     written = {"learning_curves": folder / "learning_curves.png"}
     if y_pred is not None and classes:
         matrix = confusion_matrix(y_true, y_pred, len(classes))
-        written["confusion_matrix"] = plot_confusion_matrix(matrix, classes,
-                                                            folder / "confusion_matrix.png")
+        written["confusion_matrix"] = folder / "confusion_matrix.png"
+        plot_confusion_matrix(matrix, classes, written["confusion_matrix"])
     written["final"] = atomic_write_json(folder / "final.json", final)
     return written
