@@ -140,7 +140,7 @@ def _plot_curves(curves: dict, metric: str, path: Path) -> Path:
 
 def _energy_line(final: dict) -> str:
     if final.get("energy_kwh") is None:
-        return "energy: not measured (`profond train --energy` measures it)"
+        return "energy: not measured (--energy on train, tune or finetune measures it)"
     return (f"energy: {final['energy_kwh']:.3g} kWh, CO2e: {final['co2e_kg']:.3g} kg "
             f"({final['carbon_country']} grid, CodeCarbon)")
 
