@@ -142,6 +142,11 @@ def test_tensorboard_exports_runs_by_prefix_and_errors_are_one_line(store, tmp_p
     default = runner.invoke(app, ["runs", "tensorboard", "b"])  # into the run's own folder
     assert default.exit_code == 0, default.output
     assert list((tmp_path / "runs" / "b" / "tensorboard").glob("events.out.tfevents.*"))
+    # a store copied from another machine: its rows hold that machine's folders
+    store.update("a", folder="/home/elsewhere/runs/a")
+    copied = runner.invoke(app, ["runs", "tensorboard", "a"])
+    assert copied.exit_code == 0, copied.output
+    assert list((tmp_path / "runs" / "a" / "tensorboard").glob("events.out.tfevents.*"))
 
     store.create({"model": "gru"}, run_id="20261206-gru-y")
     ambiguous = runner.invoke(app, ["runs", "tensorboard", "20261206"])
