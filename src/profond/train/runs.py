@@ -1,12 +1,12 @@
 """The runs store: one folder per training run plus one row per run in `runs/runs.sqlite`.
 
 `runs/<id>/` holds config.json, metrics.json and metrics.csv (one record, one row, per epoch,
-both rewritten after every epoch), final.json, the artifacts
-(learning curves, confusion matrix, model.safetensors), `checkpoint/` for `--resume`, and
-`tensorboard/` event files (scalars per epoch, and the run's options as hyper-parameters) when
-the tensorboard extra is installed. The SQLite
-table (WAL mode, so `profond runs list` can read while a run writes) mirrors the same facts with a
-status: running, finished, failed (diverged or crashed) or interrupted (Ctrl-C, or killed).
+both rewritten after every epoch), final.json, the artifacts (learning curves, confusion matrix,
+model.safetensors), `checkpoint/` for `--resume`, and `tensorboard/` event files (scalars per
+epoch, and the run's options as hyper-parameters) when the tensorboard extra is installed, or
+later by `profond runs tensorboard`. The SQLite table (WAL mode, so `profond runs list` can read
+while a run writes) mirrors the same facts with a status: running, finished, failed (diverged or
+crashed) or interrupted (Ctrl-C, or killed).
 """
 
 import csv
