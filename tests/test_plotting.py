@@ -61,3 +61,16 @@ def test_integer_ticks_are_whole_epochs_even_for_one_epoch():
     assert _shown_ticks([1]) == [1]  # a quick run's single epoch: no 0.96, 0.98, ...
     ticks = _shown_ticks([1, 2, 3])
     assert ticks and all(float(t).is_integer() for t in ticks)
+
+
+def test_finish_returns_the_figure_closed_and_writes_only_when_asked(tmp_path):
+    from profond.plotting import finish, pyplot
+
+    plt = pyplot()
+    fig, ax = plt.subplots()
+    assert finish(fig) is fig and fig.number not in plt.get_fignums()
+    assert list(tmp_path.iterdir()) == []
+    fig, ax = plt.subplots()
+    assert finish(fig, tmp_path / "f.png") is fig
+    assert (tmp_path / "f.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert fig.number not in plt.get_fignums()

@@ -40,3 +40,13 @@ def save_png(fig, path: str | Path, dpi: int = 100) -> Path:
         return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=dpi))
     finally:
         plt.close(fig)
+
+
+def finish(fig, out: str | Path | None = None, dpi: int = 100):
+    """What every profond plotting function ends with: write `fig` to the PNG `out` when given
+    (`save_png`), close it in pyplot (the caller holds it: a loop of plots leaks no open figure,
+    and a notebook shows it once, when the caller displays it), and return the Figure."""
+    if out is not None:
+        save_png(fig, out, dpi=dpi)
+    pyplot().close(fig)
+    return fig

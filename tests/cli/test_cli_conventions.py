@@ -72,7 +72,8 @@ def test_train_measures_energy_only_with_energy(store):
     final = json.loads(result.stdout)
     assert "energy_kwh" not in final and store.get(final["run_id"])["config"]["energy"] is False
     shown = runner.invoke(app, ["runs", "show", final["run_id"]])
-    assert "energy: not measured (`profond train --energy` measures it)" in shown.stdout
+    assert "energy: not measured (--energy on train, tune or finetune measures it)" in \
+        shown.stdout
 
 
 def test_energy_without_codecarbon_is_a_usage_error(store, monkeypatch):

@@ -124,3 +124,41 @@ def test_an_ambiguous_prefix_gets_the_same_line_in_viz_and_finetune(tmp_path, mo
         assert result.exit_code in (1, 2), result.output
         assert "starts several" in result.stderr
         assert result.stderr.strip().splitlines()[-1] == shown.stderr.strip().splitlines()[-1]
+
+
+def test_tensorboard_exports_runs_by_prefix_and_errors_are_one_line(store, tmp_path, monkeypatch):
+    pytest.importorskip("tensorboard")
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    run = store.create({"model": "gru", "lr": 0.1}, run_id="20261206-gru-x")
+    run.log_epoch({"epoch": 1, "loss": 0.75})
+    result = runner.invoke(app, ["runs", "tensorboard", "20261206", "a", "--out",
+                                 str(tmp_path / "tb")])
+    assert result.exit_code == 0, result.output
+    for run_id, losses in (("20261206-gru-x", [0.75]), ("a", [0.5, 0.3])):
+        events = EventAccumulator(str(tmp_path / "tb" / run_id))
+        events.Reload()
+        assert [s.value for s in events.Scalars("loss")] == pytest.approx(losses)
+    default = runner.invoke(app, ["runs", "tensorboard", "b"])  # into the run's own folder
+    assert default.exit_code == 0, default.output
+    assert list((tmp_path / "runs" / "b" / "tensorboard").glob("events.out.tfevents.*"))
+    # a store copied from another machine: its rows hold that machine's folders
+    store.update("a", folder="/home/elsewhere/runs/a")
+    copied = runner.invoke(app, ["runs", "tensorboard", "a"])
+    assert copied.exit_code == 0, copied.output
+    assert list((tmp_path / "runs" / "a" / "tensorboard").glob("events.out.tfevents.*"))
+
+    store.create({"model": "gru"}, run_id="20261206-gru-y")
+    ambiguous = runner.invoke(app, ["runs", "tensorboard", "20261206"])
+    assert ambiguous.exit_code == 1
+    assert re.fullmatch(r"error: run: expected the id of one run; '20261206' starts several "
+                        r"\(20261206-gru-x, 20261206-gru-y\)", ambiguous.stderr.strip())
+
+    from profond.train import tensorboard
+
+    monkeypatch.setattr(tensorboard, "installed", lambda: False)
+    missing = runner.invoke(app, ["runs", "tensorboard", "a"])
+    assert missing.exit_code == 1
+    assert re.fullmatch(r'error: tensorboard: expected the tensorboard extra installed '
+                        r'\(pip install "profond\[tensorboard\]"\); got none',
+                        missing.stderr.strip())

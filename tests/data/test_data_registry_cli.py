@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 import profond.data
+from helpers.figures import check_figure, points
 from profond.cli import app
 from profond.data import Dataset
 from profond.data.plot import plot_dataset
@@ -108,5 +109,13 @@ def test_plot_dataset_draws_images_curves_and_scatters(tmp_path, shape, task):
     X = rng.random(shape, dtype=np.float32)
     y = np.arange(12) % 3 if task == "classification" else rng.uniform(-1, 1, 12)
     ds = Dataset("tiny", X, y, X, y, task, classes=["a", "b", "c"] if task != "regression" else [])
-    path = plot_dataset(ds, tmp_path / "tiny.png")
-    assert path.read_bytes()[:8] == PNG
+    fig = check_figure(tmp_path, plot_dataset, ds)
+    (ax,) = fig.axes[:1]
+    if len(shape) == 4:  # one mosaic of the images, a class name on each
+        assert len(ax.images) == 1 and [t.get_text() for t in ax.texts] == ["a", "b", "c"] * 4
+    elif shape[1] > 4:  # the first signal of each class, one line each
+        np.testing.assert_array_equal(ax.lines[0].get_ydata(), X[0])
+        assert len(ax.lines) == 3
+    else:  # every training point, placed at its first two features
+        assert points(ax) == len(ds.y_train)
+        np.testing.assert_array_equal(ax.collections[0].get_offsets(), X[:, :2])

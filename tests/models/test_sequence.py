@@ -2,9 +2,11 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 
+from helpers.figures import check_figure
 from profond.models import create_model
 from profond.models.sequence import (
     LSTMClassifier,
@@ -71,10 +73,14 @@ def test_transformer_checks_its_arguments():
         TransformerClassifier(pool="max")
 
 
-def test_attention_picture_is_a_png(tmp_path):
+def test_attention_picture_is_a_figure_with_one_map_per_layer_and_head(tmp_path):
     model = TransformerClassifier(10, 40, d_model=8, nhead=2)
-    path = plot_attention(attention_maps(model, torch.randn(1, 40)), tmp_path / "att.png", "x")
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    maps = attention_maps(model, torch.randn(1, 40))
+    fig = check_figure(tmp_path, plot_attention, maps, title="x")
+    assert len(fig.axes) == len(maps) * 2
+    for ax, (layer, head) in zip(fig.axes, [(0, 0), (0, 1), (1, 0), (1, 1)], strict=True):
+        assert ax.get_title() == f"layer {layer + 1}, head {head + 1}"
+        np.testing.assert_array_equal(ax.images[0].get_array(), maps[layer][0, head].numpy())
 
 
 @pytest.mark.parametrize("name, floor", [("rnn", 0.22), ("lstm", 0.3), ("transformer", 0.3)])

@@ -2,6 +2,7 @@
 over its first two epochs resumes, and ends as the uninterrupted run ends
 (tests/train/crash_driver.py does the killing)."""
 
+import csv
 import json
 import subprocess
 import sys
@@ -28,11 +29,11 @@ def test_every_killed_write_of_the_first_two_epochs_resumes_to_the_same_weights(
                           text=True, timeout=3000, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    # every kind of write of an epoch is covered: config, metrics, checkpoint tensors and index,
-    # model weights
+    # every kind of write of an epoch is covered: config, metrics (JSON and CSV), checkpoint
+    # tensors and index, model weights
     names = {Path(r).name.split("-")[0] for r in report["renames"]}
-    assert names == {"config.json", "metrics.json", "checkpoint", "checkpoint.json",
-                     "model.safetensors"}
+    assert names == {"config.json", "metrics.json", "metrics.csv", "checkpoint",
+                     "checkpoint.json", "model.safetensors"}
     assert len(report["codes"]) == 3 * len(report["renames"])
     full, full_epochs, full_weights = _outcome(tmp_path / "full")
     assert full_epochs == [1, 2, 3]
@@ -44,5 +45,8 @@ def test_every_killed_write_of_the_first_two_epochs_resumes_to_the_same_weights(
         assert weights.keys() == full_weights.keys()
         for key, value in weights.items():
             np.testing.assert_array_equal(value, full_weights[key], err_msg=point)
+        with open(Path(record["folder"]) / "metrics.csv", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert [{k: float(v) for k, v in row.items()} for row in rows] == record["epochs"], point
         leftovers = list(Path(record["folder"]).rglob(".*.tmp"))
         assert not leftovers, point

@@ -1,11 +1,14 @@
 """The runs store: folder and SQLite row stay in step, statuses, WAL mode, clear errors."""
 
+import csv
 import json
+import shutil
 import sqlite3
 
 import numpy as np
 import pytest
 
+from profond.train.callbacks import Callback
 from profond.train.runs import RunStore, epoch_columns
 
 
@@ -24,7 +27,7 @@ def test_a_run_round_trips_through_folder_and_database(tmp_path):
     assert record["epochs"] == [{"epoch": 1, "loss": 0.5, "acc": 0.75},
                                 {"epoch": 2, "loss": 0.25, "acc": 0.875}]
     assert record["final"] == {"test_acc": 0.9, "test_loss": 0.3}
-    assert record["artifacts"] == {"learning_curves": "curves.png"}
+    assert record["artifacts"] == {"metrics_csv": "metrics.csv", "learning_curves": "curves.png"}
     assert json.loads((run.folder / "metrics.json").read_text()) == record["epochs"]
     assert json.loads((run.folder / "final.json").read_text()) == record["final"]
     assert json.loads((run.folder / "config.json").read_text()) == record["config"]
@@ -138,3 +141,72 @@ def test_checkpoints_keep_every_gpu_generator_and_resume_restores_them(tmp_path,
     assert "checkpoint" in store.get(run.id)["artifacts"]
     assert restore(run, learner()) == 1
     assert [t.tolist() for t in restored] == [[1, 2, 3], [4, 5, 6]]
+
+
+def _csv_rows(path) -> list[dict]:
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _as_json_numbers(rows: list[dict]) -> list[dict]:
+    """metrics.csv's rows as metrics.json holds them: numbers, an empty cell a missing key."""
+    return [{k: float(v) for k, v in row.items() if v != ""} for row in rows]
+
+
+def test_metrics_csv_has_one_row_per_epoch_that_csv_readers_read_back(tmp_path):
+    run = RunStore(tmp_path).create({"model": "mlp"})
+    losses = [1 / 3, 0.2, 0.1]
+    for epoch, loss in enumerate(losses[:2], 1):
+        run.log_epoch({"epoch": epoch, "lr": 0.1, "loss": loss, "acc": 0.5 + epoch / 10,
+                       "val_loss": loss * 1.2, "val_acc": 0.4 + epoch / 10})
+    run.log_epoch({"epoch": 3, "lr": 0.05, "loss": losses[2]})  # an epoch without accuracies
+    rows = _csv_rows(run.folder / "metrics.csv")
+    assert list(rows[0]) == ["epoch", "lr", "loss", "acc", "val_loss", "val_acc"]
+    assert [int(r["epoch"]) for r in rows] == [1, 2, 3]
+    assert [float(r["loss"]) for r in rows] == losses  # every digit kept
+    assert rows[2]["acc"] == rows[2]["val_loss"] == ""
+    assert RunStore(tmp_path).get(run.id)["artifacts"]["metrics_csv"] == "metrics.csv"
+
+
+class _StopAfter(Callback):
+    """Ctrl-C once epoch `epoch` is recorded (after the RunRecorder's on_epoch_end), keeping a
+    copy of epoch 2's checkpoint: a run killed between epoch 3's metrics and its checkpoint."""
+
+    def __init__(self, folder, epoch: int):
+        self.folder, self.epoch = folder, epoch
+
+    def on_epoch_end(self, epoch, logs):
+        if epoch == 2:
+            shutil.copytree(self.folder / "checkpoint", self.folder / "checkpoint2")
+        if epoch == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_run_has_metrics_csv_up_to_its_last_epoch_and_resume_cuts_it(tmp_path):
+    torch = pytest.importorskip("torch")
+    from profond.train.recording import RunRecorder, restore
+    from profond.train.torch_learner import TorchLearner
+    from profond.train.trainer import Trainer
+
+    def learner():
+        model = torch.nn.Linear(4, 3)
+        return TorchLearner(model, None, torch.optim.SGD(model.parameters(), lr=0.1), "cpu")
+
+    store = RunStore(tmp_path)
+    run = store.create({"model": "linear"})
+    X = np.random.default_rng(0).standard_normal((30, 4)).astype(np.float32)
+    with pytest.raises(KeyboardInterrupt):
+        Trainer(5, 8, callbacks=[RunRecorder(run), _StopAfter(run.folder, 3)]).fit(
+            learner(), (X, np.arange(30) % 3))
+    recorded = json.loads((run.folder / "metrics.json").read_text())
+    assert [e["epoch"] for e in recorded] == [1, 2, 3]
+    assert _as_json_numbers(_csv_rows(run.folder / "metrics.csv")) == recorded
+
+    shutil.rmtree(run.folder / "checkpoint")
+    (run.folder / "checkpoint2").rename(run.folder / "checkpoint")
+    assert restore(run, learner()) == 2  # as --resume does
+    assert _as_json_numbers(_csv_rows(run.folder / "metrics.csv")) == recorded[:2]
+    assert json.loads((run.folder / "metrics.json").read_text()) == recorded[:2]
+    shutil.rmtree(run.folder / "checkpoint")  # killed before its first checkpoint was whole
+    assert restore(run, learner()) == 0
+    assert (run.folder / "metrics.csv").read_text() == "epoch\n"

@@ -1,6 +1,5 @@
 """History and run reports: the figures are real PNGs, the confusion matrix is sklearn's."""
 
-import csv
 import json
 
 import matplotlib.image
@@ -115,14 +114,12 @@ def test_write_outputs_writes_curves_matrix_and_final_json(tmp_path):
     assert "confusion_matrix" not in regression
 
 
-def test_metrics_csv_has_one_row_per_epoch_that_csv_readers_read_back(tmp_path):
-    history = _history()
-    history.append({"epoch": 6, "lr": 0.05, "loss": 0.1})  # an epoch without accuracies
-    write_outputs(tmp_path, history, {}, np.zeros(3), None, [])
-    with open(tmp_path / "metrics.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
-    assert list(rows[0]) == ["epoch", "lr", "loss", "acc", "val_loss", "val_acc"]
-    assert [int(r["epoch"]) for r in rows] == [1, 2, 3, 4, 5, 6]
-    assert [float(r["loss"]) for r in rows] == history.loss  # every digit kept
-    assert [float(r["val_acc"]) for r in rows[:5]] == history.val_acc
-    assert rows[5]["acc"] == rows[5]["val_loss"] == ""
+def test_plot_confusion_matrix_returns_the_counts_as_a_figure(tmp_path):
+    from helpers.figures import check_figure
+    from profond.train.report import plot_confusion_matrix
+
+    matrix = sk_confusion_matrix([0, 1, 2, 2, 1], [0, 2, 2, 2, 1])
+    fig = check_figure(tmp_path, plot_confusion_matrix, matrix, ["a", "b", "c"])
+    (ax,) = fig.axes
+    np.testing.assert_array_equal(ax.images[0].get_array(), matrix)
+    assert [t.get_text() for t in ax.texts] == [str(c) for c in matrix.ravel()]

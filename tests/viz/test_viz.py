@@ -9,6 +9,7 @@ import torch
 from safetensors.numpy import save_file
 from typer.testing import CliRunner
 
+from helpers.figures import check_figure
 from profond.cli import app
 from profond.data import load
 from profond.models.conv import LeNet5 as TorchLeNet5
@@ -27,9 +28,14 @@ def _is_png(path) -> bool:
 @pytest.mark.parametrize("model, x", [(MNIST1DCNN(), np.sin(np.arange(40.0))),
                                       (LeNet5(image_size=8), np.ones((1, 8, 8)))])
 def test_plots_from_a_model(tmp_path, model, x):
-    assert first_conv_weight(model) is model.conv1.weight.data
-    assert _is_png(plot_filters(model, tmp_path / "f.png"))
-    assert _is_png(plot_activations(model, x, tmp_path / "sub" / "a.png"))
+    W = first_conv_weight(model)
+    assert W is model.conv1.weight.data
+    filters = check_figure(tmp_path / "filters", plot_filters, model)
+    titled = [ax.get_title() for ax in filters.axes if ax.get_title()]
+    assert titled == [f"filter {f}" for f in range(W.shape[0])]
+    activations = check_figure(tmp_path / "activations", plot_activations, model, x)
+    (bars,) = activations.axes[-1].containers  # the predicted probabilities, summing to 1
+    assert len(bars) == 10 and sum(b.get_height() for b in bars) == pytest.approx(1.0)
 
 
 def test_the_activations_figure_has_a_title(tmp_path, monkeypatch):

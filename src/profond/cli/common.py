@@ -13,6 +13,9 @@ from rich.table import Table
 
 console = Console(soft_wrap=True)  # paths and wide tables whole: never wrapped nor cut
 err_console = Console(stderr=True, soft_wrap=True)
+# --energy's help, the same on every command that trains (train, tune, finetune, rl train)
+ENERGY_HELP = ("Measure the training's energy (kWh) and CO2e with CodeCarbon (the carbon "
+               "extra); it slows short runs.")
 
 
 def fail(message: str, code: int = 2) -> None:

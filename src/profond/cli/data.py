@@ -52,7 +52,8 @@ def show(
         ds = load(name, **options)
     except (ValueError, OSError) as err:
         fail(str(err))
-    path = plot_dataset(ds, _png_path(out, name))
+    path = _png_path(out, name)
+    plot_dataset(ds, path)
     console.print(str(path), highlight=False, soft_wrap=True)
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import err_console, fail, one_line_errors, report_run
+from profond.cli.common import ENERGY_HELP, err_console, fail, one_line_errors, report_run
 
 
 @one_line_errors
@@ -36,13 +36,14 @@ def finetune(
     per_class: int = typer.Option(None, "--per-class", help="At most N training examples per "
                                   "class (few-shot)."),
     out: Annotated[Path | None, typer.Option("--out", help="Default: runs/<run_id>.")] = None,
+    energy: bool = typer.Option(False, "--energy", help=ENERGY_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object last on stdout."),
 ) -> None:
     """Fine-tune a pretrained run on a dataset: new head, frozen or gradually unfrozen backbone."""
     from profond.checks import check_int
     from profond.train import recipe
     from profond.train.callbacks import ProgressBar, TrainingDiverged
-    from profond.train.config import TrainConfig
+    from profond.train.config import TrainConfig, check_energy_meter
     from profond.train.finetune import check_source, finetuner, load_pretrained
     from profond.train.runs import RunStore
     from profond.train.torch_learner import seed_everything
@@ -51,9 +52,11 @@ def finetune(
                    lr=lr, backbone_lr_mult=backbone_lr_mult, layer_decay=layer_decay,
                    epochs=epochs,
                    batch_size=batch_size, seed=seed, val_fraction=val_fraction, classes=classes,
-                   per_class=per_class)
+                   per_class=per_class, energy=energy)
     try:
         check_source(source)
+        if energy:
+            check_energy_meter("--energy")
         check_int("--epochs", epochs, minimum=1)
         check_int("--batch-size", batch_size, minimum=1)
         if per_class is not None:
@@ -72,7 +75,7 @@ def finetune(
     run_id = new_run_id("finetune", pretrained["model"], data, f"s{seed}")
     run = RunStore().create({**pretrained, **options, "from": source}, run_id, folder=out)
     config = TrainConfig(pretrained["model"], data, epochs=epochs, batch_size=batch_size,
-                         seed=seed, eval_train=True, schedule="constant")
+                         seed=seed, eval_train=True, schedule="constant", energy=energy)
     try:
         final, history = recipe.fit_and_test(learner, splits, config, run,
                                              [*callbacks, ProgressBar(err_console)])

@@ -6,7 +6,14 @@ from typing import Annotated
 
 import typer
 
-from profond.cli.common import err_console, fail, pairs_table, print_json_last, screen
+from profond.cli.common import (
+    ENERGY_HELP,
+    err_console,
+    fail,
+    pairs_table,
+    print_json_last,
+    screen,
+)
 
 app = typer.Typer(help="Reinforcement learning: the agent-environment loop on Gymnasium tasks.",
                   no_args_is_help=True)
@@ -29,8 +36,7 @@ def train(
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     out: Annotated[Path | None, typer.Option(
         "--out", help="Output folder (default runs/rl/ENV-AGENT-TIME).")] = None,
-    energy: bool = typer.Option(False, "--energy", help="Measure the training's energy (kWh) and "
-                                "CO2e with CodeCarbon (the carbon extra)."),
+    energy: bool = typer.Option(False, "--energy", help=ENERGY_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print only one JSON object on stdout "
                                  "(the summary goes to stderr)."),
 ) -> None:
@@ -105,9 +111,10 @@ def _train_cartpole(agent: str, steps: int | None, seed: int, out: Path) -> dict
     with bar:
         run = recipes.train_cartpole(agent, steps=steps, seed=seed, progress=progress)
     h = run.history
-    curve = plot_returns({agent: (h.episode_steps, h.episode_returns)}, out / "returns.png",
-                         title=f"CartPole-v1, {agent}, seed {seed}", target=recipes.SOLVED_AT,
-                         checks={agent: (h.eval_steps, h.eval_returns)})
+    curve = out / "returns.png"
+    plot_returns({agent: (h.episode_steps, h.episode_returns)}, curve,
+                 title=f"CartPole-v1, {agent}, seed {seed}", target=recipes.SOLVED_AT,
+                 checks={agent: (h.eval_steps, h.eval_returns)})
     gif = recipes.render_gif(gym.make(recipes.CARTPOLE, render_mode="rgb_array"), run.agent.greedy,
                              out / "episode.gif", seed=recipes.EVAL_SEED + seed, every=2, scale=0.5)
     run.agent.save(out / "agent")
@@ -128,10 +135,11 @@ def _train_frozenlake(agent: str, episodes: int | None, slippery: bool, seed: in
     with bar:
         run = recipes.train_frozenlake(slippery=slippery, episodes=total, seed=seed,
                                        progress=lambda done, _: update(done, ""))
-    curve = plot_returns({agent: (range(1, total + 1), run.returns)}, out / "returns.png",
-                         title=f"FrozenLake-v1 4x4 ({'slippery' if slippery else 'not slippery'})"
-                         f", Q-learning, seed {seed}", xlabel="episode",
-                         ylabel="success (return)", window=max(20, total // 50))
+    curve = out / "returns.png"
+    plot_returns({agent: (range(1, total + 1), run.returns)}, curve,
+                 title=f"FrozenLake-v1 4x4 ({'slippery' if slippery else 'not slippery'})"
+                 f", Q-learning, seed {seed}", xlabel="episode",
+                 ylabel="success (return)", window=max(20, total // 50))
     gif = recipes.render_gif(recipes.frozenlake_env(slippery, render=True), run.agent.greedy,
                              out / "episode.gif", seed=recipes.EVAL_SEED + seed, fps=4)
     run.agent.save(out / "agent")

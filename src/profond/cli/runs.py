@@ -1,4 +1,5 @@
-"""`profond runs list|show|compare|plot`: what `profond train` recorded in the runs store."""
+"""`profond runs list|show|compare|plot|tensorboard`: what `profond train` recorded in the runs
+store."""
 
 from pathlib import Path
 from typing import Annotated
@@ -94,6 +95,30 @@ def plot(run_ids: Annotated[list[str],
     console.print(f"figure: {path}", highlight=False)
 
 
+@app.command("tensorboard")
+@one_line_errors
+def tensorboard(run_ids: Annotated[list[str],
+                                   typer.Argument(help="One or more run ids (or unique "
+                                                  "prefixes).")],
+                out: Annotated[Path | None, typer.Option(
+                    "--out", help="Write each run's events to DIR/<run id> (default: the "
+                    "run's own tensorboard/ folder).")] = None):
+    """Write runs' recorded metrics per epoch and options as TensorBoard event files (runs
+    trained before the tensorboard extra was installed, or copied from another machine); the
+    event files already in that folder are replaced."""
+    from profond.train import tensorboard as events
+
+    if not events.installed():
+        fail(f"tensorboard: expected the tensorboard extra installed ({events.INSTALL}); got none",
+             code=1)
+    records = [_get(run_id) for run_id in run_ids]
+    for record in records:
+        folder = out / record["id"] if out is not None else _folder(record) / "tensorboard"
+        console.print(f"{record['id']}: {events.export(record, folder)}", highlight=False)
+    console.print(f"view them with: tensorboard --logdir {out or _store().root}",
+                  highlight=False)
+
+
 def _plot_curves(curves: dict, metric: str, path: Path) -> Path:
     from profond.plotting import integer_ticks, pyplot, save_png
 
@@ -112,9 +137,16 @@ def _plot_curves(curves: dict, metric: str, path: Path) -> Path:
     return save_png(fig, path)
 
 
+def _folder(record: dict) -> Path:
+    """The run's folder: where it was recorded or, for a store copied from another machine (its
+    recorded paths are that machine's), the store's folder of that id."""
+    recorded = Path(record["folder"])
+    return recorded if recorded.is_dir() else _store().root / record["id"]
+
+
 def _energy_line(final: dict) -> str:
     if final.get("energy_kwh") is None:
-        return "energy: not measured (`profond train --energy` measures it)"
+        return "energy: not measured (--energy on train, tune or finetune measures it)"
     return (f"energy: {final['energy_kwh']:.3g} kWh, CO2e: {final['co2e_kg']:.3g} kg "
             f"({final['carbon_country']} grid, CodeCarbon)")
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from profond import names
-from profond.cli.common import err_console, fail, one_line_errors, report_run
+from profond.cli.common import ENERGY_HELP, err_console, fail, one_line_errors, report_run
 from profond.train.recipes import describe
 
 RECIPE = "Default: the model's recipe (see below)."
@@ -67,8 +67,7 @@ def train(
                                 "(signals). " + RECIPE),
     balanced: bool = typer.Option(False, "--balanced", help="torch engine: class-balanced "
                                   "batches (each class drawn equally often)."),
-    energy: bool = typer.Option(False, "--energy", help="Measure the training's energy (kWh) and "
-                                "CO2e with CodeCarbon (the carbon extra); it slows short runs."),
+    energy: bool = typer.Option(False, "--energy", help=ENERGY_HELP),
 ) -> None:
     """Train MODEL on a dataset; print test metrics, write learning curves, confusion matrix."""
     from profond.train import distributed, recipe

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from profond.cli.common import (
+    ENERGY_HELP,
     console,
     err_console,
     fail,
@@ -43,6 +44,7 @@ def tune(
     seed: int = typer.Option(0, "--seed", help="Seed for inits, shuffles, draws and the split."),
     val_fraction: float = typer.Option(0.2, "--val-fraction", help="Validation part of train."),
     engine: str = typer.Option("torch", "--engine", help="Engine, as for `profond train`."),
+    energy: bool = typer.Option(False, "--energy", help=ENERGY_HELP),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object last on stdout."),
     yes: bool = typer.Option(False, "--yes", help=f"Run more than {MANY_TRIALS} trials without "
                              "asking."),
@@ -58,7 +60,8 @@ def tune(
         check_range("--val-fraction", val_fraction, 0.01, 0.9)
         workers = check_int("--workers", default_workers() if workers is None else workers,
                             minimum=1)
-        options = trial_configs(model, data, engine, epochs, seed, val_fraction, configs)
+        options = trial_configs(model, data, engine, epochs, seed, val_fraction, configs,
+                                energy)
     except ValueError as exc:
         fail(str(exc))
     _confirm_many(len(options), yes)
@@ -97,13 +100,15 @@ def _confirm_many(n: int, yes: bool) -> None:
         fail(f"stopped before {n:,} trials", code=1)
 
 
-def trial_configs(model, data, engine, epochs, seed, val_fraction, params: list[dict]) -> list:
+def trial_configs(model, data, engine, epochs, seed, val_fraction, params: list[dict],
+                  energy: bool = False) -> list:
     """One resolved TrainConfig per trial: the model's recipe, the command's options, then the
     trial's searched fields (which win, epochs included)."""
     from profond.train.config import TrainConfig
     from profond.train.recipe import resolve
 
-    base = TrainConfig(model, data, engine, epochs=epochs, seed=seed, val_fraction=val_fraction)
+    base = TrainConfig(model, data, engine, epochs=epochs, seed=seed, val_fraction=val_fraction,
+                       energy=energy)
     return [resolve(base.replace(**p)) for p in params]
 
 
@@ -153,7 +158,8 @@ def fit_trial(index: int, config):
                                           f"{_TRIAL['tune_id']}-t{index:03d}")
     trainer = Trainer(config.epochs, config.batch_size, seed=config.seed,
                       eval_train=config.eval_train,
-                      callbacks=[*callbacks_for(config), RunRecorder(run)])
+                      callbacks=[*callbacks_for(config),
+                                 RunRecorder(run, energy=config.energy)])
     start = time.perf_counter()
     try:
         with guard(run, learner):

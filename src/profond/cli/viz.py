@@ -28,7 +28,9 @@ def filters(
 
     folder = _folder(run)
     model, _ = _model_and_data(folder)
-    _done(plot_filters(model, out or folder / "filters.png"), as_json)
+    path = out or folder / "filters.png"
+    plot_filters(model, path)
+    _done(path, as_json)
 
 
 @app.command("activations")
@@ -50,7 +52,8 @@ def activations(
         check_int("--index", index, minimum=0, maximum=len(X) - 1)
     except ValueError as exc:
         fail(str(exc))
-    path = plot_activations(model, X[index], out or folder / f"activations-{index}.png", classes)
+    path = out or folder / f"activations-{index}.png"
+    plot_activations(model, X[index], path, classes)
     _done(path, as_json, index=index, label=classes[int(y[index])])
 
 

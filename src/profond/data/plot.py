@@ -1,4 +1,4 @@
-"""One PNG per dataset: a scatter for 2-D points, a grid for images, curves for 1-D signals."""
+"""One figure per dataset: a scatter for 2-D points, a grid for images, curves for 1-D signals."""
 
 from pathlib import Path
 
@@ -9,9 +9,10 @@ from profond.data.dataset import Dataset
 PLAYGROUND_COLOURS = ("#f59322", "#0877bd")
 
 
-def plot_dataset(ds: Dataset, out: str | Path) -> Path:
-    """Draw `ds` (its training part) into the PNG `out` and return its path."""
-    from profond.plotting import pyplot
+def plot_dataset(ds: Dataset, out: str | Path | None = None):
+    """`ds` (its training part) drawn as a matplotlib Figure; written as the PNG `out` too when
+    given."""
+    from profond.plotting import finish, pyplot
 
     plt = pyplot()
 
@@ -22,11 +23,7 @@ def plot_dataset(ds: Dataset, out: str | Path) -> Path:
         fig = _curves(plt, ds)
     else:
         fig = _scatter(plt, ds)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
-    return out
+    return finish(fig, out)
 
 
 def _scatter(plt, ds):

@@ -124,8 +124,9 @@ def _plot_linearity(rows: list[dict], path: Path) -> Path:
     inputs = [r["inputs"] for r in rows]
     curves = {f"FGSM, ε = {e:g}": (inputs, [r[f"fgsm % at ε={e:g}"] for r in rows])
               for e in (0.0, *LINEAR_EPS)}
-    return line_plot(path, curves, xlabel="inputs n (image side²)", ylabel="test accuracy %",
-                     title="Linear model: a fixed ε hurts more in more dimensions", logx=True)
+    line_plot(curves, path, xlabel="inputs n (image side²)", ylabel="test accuracy %",
+              title="Linear model: a fixed ε hurts more in more dimensions", logx=True)
+    return path
 
 
 def _plot_curve(rows: list[dict], path: Path) -> Path:

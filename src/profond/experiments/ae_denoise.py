@@ -100,5 +100,6 @@ def _figure(data, noisy: np.ndarray, learners: dict, path: Path) -> Path:
     rows = [("input", data.X_test[pick]), ("noisy", noisy[pick])]
     rows += [(f"{arm} AE", learners[arm].predict(noisy[pick]))
              for arm in ("plain", "denoising")]
-    return plot_rows(rows, data.shape, path,
-                     f"{data.name}: noisy test examples rebuilt by a plain and a denoising AE")
+    plot_rows(rows, data.shape, path,
+              f"{data.name}: noisy test examples rebuilt by a plain and a denoising AE")
+    return path

@@ -102,6 +102,7 @@ def _row(method: str, setting: str, size: int, acc: float) -> dict:
 
 def _plot(rows: list[dict], path: Path) -> Path:
     xs = [float(r["setting"].split()[1].rstrip("%")) for r in rows]
-    return line_plot(path, {"pruned MLP": (xs, [r["test %"] for r in rows])},
-                     xlabel="sparsity (%)", ylabel="test accuracy (%)",
-                     title="Magnitude pruning: sparsity vs accuracy (no fine-tuning)", hline=10.0)
+    line_plot({"pruned MLP": (xs, [r["test %"] for r in rows])}, path,
+              xlabel="sparsity (%)", ylabel="test accuracy (%)",
+              title="Magnitude pruning: sparsity vs accuracy (no fine-tuning)", hline=10.0)
+    return path

@@ -108,6 +108,7 @@ def _hidden_units(model, x) -> int:
 
 
 def _plot(histories: dict, path: Path) -> Path:
-    return line_plot(path, {name: (h.epoch, h.loss) for name, h in histories.items()},
-                     xlabel="epoch", ylabel="student training loss (CE or L2)",
-                     title="Shallow students on MNIST-1D")
+    line_plot({name: (h.epoch, h.loss) for name, h in histories.items()}, path,
+              xlabel="epoch", ylabel="student training loss (CE or L2)",
+              title="Shallow students on MNIST-1D")
+    return path

@@ -56,7 +56,7 @@ def _train_both(data, epochs: int, quick: bool, seed: int, out_dir: Path):
     records, learners, figures = [], {}, []
 
     def draw(images, path, title):
-        return plot_grid(images, data.shape, path, f"{data.name}, {loss} loss: {title}")
+        plot_grid(images, data.shape, path, f"{data.name}, {loss} loss: {title}")
 
     for loss in LOSSES:
         monitor = DiversityMonitor(data.X_test, classify, 10, out_dir, draw, seed=seed,
@@ -85,10 +85,8 @@ def _figures(data, records: list[dict], learners: dict, seed: int, out_dir: Path
     for loss, learner in learners.items():
         with torch.no_grad():
             rows.append((loss, learner.generator(z.to(learner.device)).cpu().numpy()))
-    return [
-        plot_curves(records, ["diversity", "class_entropy", "d_loss"],
-                    out_dir / f"gan_{data.name}_diversity.png",
-                    f"{data.name}: sample diversity and class entropy per epoch", group="loss"),
-        plot_rows(rows, data.shape, out_dir / f"gan_{data.name}_interpolation.png",
-                  f"{data.name}: G((1 - t) z1 + t z2), t from 0 to 1"),
-    ]
+    diversity, path = (out_dir / f"gan_{data.name}_{n}.png" for n in ("diversity", "interpolation"))
+    plot_curves(records, ["diversity", "class_entropy", "d_loss"], diversity,
+                f"{data.name}: sample diversity and class entropy per epoch", group="loss")
+    plot_rows(rows, data.shape, path, f"{data.name}: G((1 - t) z1 + t z2), t from 0 to 1")
+    return [diversity, path]

@@ -57,5 +57,6 @@ def _plot(rows: list[dict], path: Path) -> Path:
     xs = [r["noise %"] for r in rows]
     curves = {key: (xs, [r[key] for r in rows])
               for key in ("train % (noisy labels)", "train % (true labels)", "test %")}
-    return line_plot(path, curves, xlabel="flipped labels (%)", ylabel="accuracy (%)",
-                     title="Accuracy vs label noise (digits)", hline=10.0)
+    line_plot(curves, path, xlabel="flipped labels (%)", ylabel="accuracy (%)",
+              title="Accuracy vs label noise (digits)", hline=10.0)
+    return path

@@ -22,7 +22,8 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     rng = np.random.default_rng(seed)
     rows = [match("connect4", "random", side, n, games, rng) for side in (1, -1) for n in budgets]
     duel = [match("connect4", f"uct-{weak}", side, strong, games, rng) for side in (1, -1)]
-    figure = plot(rows, out_dir / "mcts_connect4.png", "UCT at connect four against random play")
+    figure = out_dir / "mcts_connect4.png"
+    plot(rows, figure, "UCT at connect four against random play")
     top = [r for r in rows if r["simulations"] == budgets[-1]]
     return ExperimentResult(
         name="mcts-connect4",

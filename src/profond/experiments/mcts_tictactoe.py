@@ -20,7 +20,8 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
     rng = np.random.default_rng(seed)
     rows = [match("tictactoe", opponent, side, n, games[opponent], rng)
             for opponent in games for side in (1, -1) for n in budgets]
-    figure = plot(rows, out_dir / "mcts_tictactoe.png", "UCT at tic-tac-toe")
+    figure = out_dir / "mcts_tictactoe.png"
+    plot(rows, figure, "UCT at tic-tac-toe")
     perfect = [r for r in rows if r["opponent"] == "minimax" and r["simulations"] == budgets[-1]]
     return ExperimentResult(
         name="mcts-tictactoe",

@@ -113,5 +113,7 @@ def _attention(model, out_dir: Path) -> Path:
     """The transformer's attention maps (every layer and head) for the first test signal."""
     X_test = load_splits("mnist1d", 0.0, 0)[0]["test"][0]  # as the model saw its inputs
     x = torch.from_numpy(X_test[:1].reshape(1, *load("mnist1d").input_shape))
-    return plot_attention(attention_maps(model, x), out_dir / "mnist1d_transformer_attention.png",
-                          "MNIST-1D transformer: attention weights for test signal 0")
+    path = out_dir / "mnist1d_transformer_attention.png"
+    plot_attention(attention_maps(model, x), path,
+                   "MNIST-1D transformer: attention weights for test signal 0")
+    return path

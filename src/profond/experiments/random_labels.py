@@ -105,5 +105,6 @@ def _yes(flag: bool) -> str:
 
 
 def _plot(curves: dict, epochs: int, path: Path) -> Path:
-    return line_plot(path, curves, xlabel="epoch", ylabel="train accuracy",
-                     title="Training accuracy, true vs random labels (Zhang et al. Fig. 1a)")
+    line_plot(curves, path, xlabel="epoch", ylabel="train accuracy",
+              title="Training accuracy, true vs random labels (Zhang et al. Fig. 1a)")
+    return path

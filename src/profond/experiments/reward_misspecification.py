@@ -68,5 +68,6 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
 
 def _plot(curves: dict, path: Path) -> Path:
     series = {arm: (range(1, len(r) + 1), r) for arm, r in curves.items()}
-    return plot_returns(series, path, xlabel="episode", ylabel="paid return", window=50,
-                        title="What is paid is what is learnt (FrozenLake, bonus on tile 6)")
+    plot_returns(series, path, xlabel="episode", ylabel="paid return", window=50,
+                 title="What is paid is what is learnt (FrozenLake, bonus on tile 6)")
+    return path

@@ -24,8 +24,9 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
                      "solved": result.solved})
         curves[name] = (h.episode_steps, h.episode_returns)
         checks[name] = (h.eval_steps, h.eval_returns)
-    figure = plot_returns(curves, out_dir / "rl_cartpole.png", target=recipes.SOLVED_AT,
-                          checks=checks, title="CartPole-v1: training returns, greedy checks")
+    figure = out_dir / "rl_cartpole.png"
+    plot_returns(curves, figure, target=recipes.SOLVED_AT,
+                 checks=checks, title="CartPole-v1: training returns, greedy checks")
     return ExperimentResult(
         name="rl-cartpole",
         rows=rows,

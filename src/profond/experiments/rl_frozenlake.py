@@ -24,9 +24,10 @@ def run(*, quick: bool, seed: int, out_dir: Path) -> ExperimentResult:
                      "cpu_seconds": round(result.cpu_seconds, 1),
                      "wall_seconds": round(result.seconds, 1)})
         curves[label] = (range(1, episodes + 1), result.returns)
-    figure = plot_returns(curves, out_dir / "rl_frozenlake.png", xlabel="episode",
-                          ylabel="success (return)", window=100,
-                          title="Q-learning on FrozenLake-v1 4x4 (epsilon-greedy training)")
+    figure = out_dir / "rl_frozenlake.png"
+    plot_returns(curves, figure, xlabel="episode",
+                 ylabel="success (return)", window=100,
+                 title="Q-learning on FrozenLake-v1 4x4 (epsilon-greedy training)")
     return ExperimentResult(
         name="rl-frozenlake",
         rows=rows,

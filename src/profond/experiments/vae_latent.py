@@ -89,16 +89,17 @@ def _figures(learner, data, records: list[dict], Z_test: np.ndarray, out_dir: Pa
     path = learner.decode(pics.interpolate(Z_test[a], Z_test[b], 10))
     side = np.linspace(-2.5, 2.5, 12, dtype=np.float32)
     grid = np.stack(np.meshgrid(side, side[::-1]), -1).reshape(-1, 2)
-    return [
-        pics.plot_curves(records, ["recon", "kl", "val_loss"], out_dir / f"vae_elbo_{name}.png",
-                         f"{name}: ELBO terms per epoch (train; val_loss = test -ELBO)"),
-        pics.plot_latent(Z_test, data.y_test, out_dir / f"vae_latent_{name}.png",
-                         f"{name}: test codes mu(x), coloured by class"),
-        pics.plot_rows([("input", data.X_test[:10]),
-                        ("reconstructed", learner.predict(data.X_test[:10])),
-                        ("interpolation", path)], data.shape, out_dir / f"vae_rows_{name}.png",
-                       f"{name}: reconstructions; decoded path from a test {data.y_test[a]} to a "
-                       f"{data.y_test[b]}"),
-        pics.plot_grid(learner.decode(grid), data.shape, out_dir / f"vae_manifold_{name}.png",
-                       f"{name}: decoder outputs on a grid of z in [-2.5, 2.5]^2", cols=12),
-    ]
+    figures = [out_dir / f"vae_{kind}_{name}.png" for kind in ("elbo", "latent", "rows",
+                                                                   "manifold")]
+    pics.plot_curves(records, ["recon", "kl", "val_loss"], figures[0],
+                     f"{name}: ELBO terms per epoch (train; val_loss = test -ELBO)")
+    pics.plot_latent(Z_test, data.y_test, figures[1],
+                     f"{name}: test codes mu(x), coloured by class")
+    pics.plot_rows([("input", data.X_test[:10]),
+                    ("reconstructed", learner.predict(data.X_test[:10])),
+                    ("interpolation", path)], data.shape, figures[2],
+                   f"{name}: reconstructions; decoded path from a test {data.y_test[a]} to a "
+                   f"{data.y_test[b]}")
+    pics.plot_grid(learner.decode(grid), data.shape, figures[3],
+                   f"{name}: decoder outputs on a grid of z in [-2.5, 2.5]^2", cols=12)
+    return figures

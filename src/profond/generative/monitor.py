@@ -86,8 +86,8 @@ class DiversityMonitor(Callback):
         due = epoch % self.draw_every == 0 or epoch == self.trainer.max_epochs
         if self.out_dir is not None and self.draw is not None and due:
             path = Path(self.out_dir) / f"{self.prefix}_epoch{epoch:03d}.png"
-            self.figures.append(str(self.draw(samples[: self.grid], path,
-                                              f"G(z), fixed noise, epoch {epoch}")))
+            self.draw(samples[: self.grid], path, f"G(z), fixed noise, epoch {epoch}")
+            self.figures.append(str(path))
 
     def _generate(self, z) -> np.ndarray:
         import torch

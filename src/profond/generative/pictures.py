@@ -1,15 +1,16 @@
-"""PNG figures of generative models: rows of examples (images or 1-D signals), a 2-D latent space
-coloured by class, and per-epoch curves. Every function returns the path it wrote."""
+"""Figures of generative models: rows of examples (images or 1-D signals), a 2-D latent space
+coloured by class, and per-epoch curves. Every function returns its matplotlib Figure, and writes
+it as a PNG too when given `out`."""
 
 from pathlib import Path
 
 import numpy as np
 
-from profond.plotting import pyplot, save_png
+from profond.plotting import finish, pyplot
 
 
-def plot_rows(rows: list[tuple[str, np.ndarray]], shape: tuple[int, ...], path: str | Path,
-              title: str = "") -> Path:
+def plot_rows(rows: list[tuple[str, np.ndarray]], shape: tuple[int, ...],
+              out: str | Path | None = None, title: str = ""):
     """One labelled row per (label, X (n, D)): examples reshaped to `shape`, (H, W) or (C, H, W)
     drawn as grey images, (L,) as curves. E.g. input / noisy / reconstructed, or an interpolation.
     """
@@ -27,7 +28,7 @@ def plot_rows(rows: list[tuple[str, np.ndarray]], shape: tuple[int, ...], path: 
         axes[r, 0].set_ylabel(label, fontsize=8)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    return save_png(fig, path)
+    return finish(fig, out)
 
 
 def _draw(ax, x: np.ndarray) -> None:
@@ -37,13 +38,13 @@ def _draw(ax, x: np.ndarray) -> None:
         ax.imshow(x.reshape(x.shape[-2:]) if x.ndim == 3 else x, cmap="gray_r", vmin=0, vmax=1)
 
 
-def plot_grid(images: np.ndarray, shape: tuple[int, ...], path: str | Path, title: str = "",
-              cols: int = 8) -> Path:
+def plot_grid(images: np.ndarray, shape: tuple[int, ...], out: str | Path | None = None,
+              title: str = "", cols: int = 8):
     """Images (n, D) tiled in rows of `cols` into one picture (one axes: fast for a grid per
     epoch) with one-pixel gaps; 1-D signals fall back to `plot_rows`."""
     if len(shape) == 1:
         return plot_rows([("", images[i:i + cols]) for i in range(0, len(images), cols)],
-                         shape, path, title)
+                         shape, out, title)
     plt = pyplot()
     h, w = shape[-2:]
     n_rows = -(-len(images) // cols)
@@ -57,11 +58,11 @@ def plot_grid(images: np.ndarray, shape: tuple[int, ...], path: str | Path, titl
     ax.set_axis_off()
     ax.set_title(title, fontsize=9)
     fig.tight_layout()
-    return save_png(fig, path)
+    return finish(fig, out)
 
 
-def plot_latent(Z: np.ndarray, y: np.ndarray, path: str | Path, title: str = "",
-                classes=None) -> Path:
+def plot_latent(Z: np.ndarray, y: np.ndarray, out: str | Path | None = None, title: str = "",
+                classes=None):
     """Codes Z (N, 2) as points coloured by label y (N,), one legend entry per class."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(5.2, 4.6))
@@ -74,11 +75,11 @@ def plot_latent(Z: np.ndarray, y: np.ndarray, path: str | Path, title: str = "",
     ax.legend(fontsize=7, markerscale=2, loc="best", ncol=2)
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    return save_png(fig, path)
+    return finish(fig, out)
 
 
-def plot_curves(records: list[dict], keys: list[str], path: str | Path, title: str = "",
-                group: str | None = None) -> Path:
+def plot_curves(records: list[dict], keys: list[str], out: str | Path | None = None,
+                title: str = "", group: str | None = None):
     """One panel per key: records[k][key] against records[k]["epoch"], one line per `group` value.
     """
     plt = pyplot()
@@ -95,7 +96,7 @@ def plot_curves(records: list[dict], keys: list[str], path: str | Path, title: s
         ax.legend(fontsize=8)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    return save_png(fig, path)
+    return finish(fig, out)
 
 
 def interpolate(a: np.ndarray, b: np.ndarray, steps: int = 8) -> np.ndarray:

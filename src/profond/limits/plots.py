@@ -1,12 +1,13 @@
-"""Line plots shared by the limits experiments: one PNG per call, Agg backend."""
+"""Line plots shared by the limits experiments: one Figure per call (and a PNG when asked)."""
 
 from pathlib import Path
 
 
-def line_plot(path: Path, curves: dict[str, tuple], *, xlabel: str, ylabel: str, title: str,
-              logx: bool = False, hline: float | None = None) -> Path:
-    """One line per label: curves[label] = (x values, y values)."""
-    from profond.plotting import pyplot
+def line_plot(curves: dict[str, tuple], out: str | Path | None = None, *, xlabel: str,
+              ylabel: str, title: str, logx: bool = False, hline: float | None = None):
+    """One line per label, curves[label] = (x values, y values), as a matplotlib Figure; written
+    as the PNG `out` too when given."""
+    from profond.plotting import finish, pyplot
 
     plt = pyplot()
 
@@ -20,6 +21,4 @@ def line_plot(path: Path, curves: dict[str, tuple], *, xlabel: str, ylabel: str,
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return finish(fig, out)

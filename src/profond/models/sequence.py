@@ -115,10 +115,11 @@ def attention_maps(model: TransformerClassifier, x: torch.Tensor) -> list[torch.
         model.train(was_training)
 
 
-def plot_attention(maps: list[torch.Tensor], path, title: str = ""):
-    """A PNG grid, one layer per row and one head per column, of the maps of ONE example:
-    `maps` as attention_maps returns them for an input batch of one. Returns the path."""
-    from profond.plotting import pyplot, save_png
+def plot_attention(maps: list[torch.Tensor], out=None, title: str = ""):
+    """A grid, one layer per row and one head per column, of the maps of ONE example: `maps` as
+    attention_maps returns them for an input batch of one. A matplotlib Figure, written as the
+    PNG `out` too when given."""
+    from profond.plotting import finish, pyplot
 
     plt = pyplot()
 
@@ -137,7 +138,7 @@ def plot_attention(maps: list[torch.Tensor], path, title: str = ""):
         ax.set_ylabel("query token", fontsize=7)
     fig.suptitle(title, fontsize=9)
     fig.tight_layout()
-    return save_png(fig, path)
+    return finish(fig, out)
 
 
 class CharRNN(nn.Module):

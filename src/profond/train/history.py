@@ -56,7 +56,7 @@ class History:
 
         `labels` replaces words of LABELS (a notebook passes French ones); `title` goes on top.
         """
-        from profond.plotting import integer_ticks, pyplot, save_png
+        from profond.plotting import finish, integer_ticks, pyplot
 
         plt = pyplot()
         words = {**LABELS, **(labels or {})}
@@ -76,10 +76,7 @@ class History:
         if title:
             fig.suptitle(title)
         fig.tight_layout()
-        if path is not None:
-            save_png(fig, path)
-        plt.close(fig)  # the caller holds the figure; pyplot must not show it a second time
-        return fig
+        return finish(fig, path)
 
 
 class LiveCurves(Callback):

@@ -3,7 +3,6 @@ TensorBoard events, Ctrl-C), the model's weights, the generators' states, and `r
 around a training block.
 """
 
-import importlib.util
 import signal
 import sys
 import threading
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from profond.train import tensorboard
 from profond.train.callbacks import Callback, TrainingDiverged
 from profond.train.checkpoint import has_checkpoint, load_checkpoint, save_checkpoint, save_weights
 from profond.train.runs import Run
@@ -42,7 +42,7 @@ class RunRecorder(Callback):
     def on_train_begin(self) -> None:
         for meter in self.meters:
             meter.on_train_begin()
-        self.writer = _tensorboard_writer(self.run.folder / "tensorboard")
+        self.writer = tensorboard.writer(self.run.folder / "tensorboard")
         if threading.current_thread() is threading.main_thread():
             self._previous_handler = signal.signal(signal.SIGINT, self._on_sigint)
 
@@ -54,9 +54,7 @@ class RunRecorder(Callback):
         self.run.log_epoch(logs)
         self.last_logs = logs
         if self.writer is not None:
-            for name, value in logs.items():
-                self.writer.add_scalar(name, value, epoch)
-            self.writer.flush()
+            tensorboard.add_epoch(self.writer, epoch, logs)
         learner = self.trainer.learner
         state = {**learner.state_dict(), **_rng_states()}
         save_checkpoint(self.run.checkpoint_dir, state,
@@ -69,7 +67,7 @@ class RunRecorder(Callback):
             meter.on_train_end()
             self.run.energy.update(meter.summary())
         if self.writer is not None:
-            _tensorboard_hparams(self.writer, self.run.config, self.last_logs)
+            tensorboard.add_hparams(self.writer, self.run.config, self.last_logs)
             self.writer.close()
         if self._previous_handler is not None:
             signal.signal(signal.SIGINT, self._previous_handler)
@@ -79,23 +77,6 @@ class RunRecorder(Callback):
         if self.interrupted:  # a second Ctrl-C does not wait for the batch to end
             raise KeyboardInterrupt
         self.interrupted = True
-
-
-def _tensorboard_writer(folder: Path):
-    """A TensorBoard SummaryWriter when the tensorboard package is installed, else None."""
-    if importlib.util.find_spec("tensorboard") is None:
-        return None
-    from torch.utils.tensorboard import SummaryWriter
-
-    return SummaryWriter(str(folder))
-
-
-def _tensorboard_hparams(writer, config: dict, logs: dict) -> None:
-    """The run's options beside its last epoch's metrics, for TensorBoard's HPARAMS tab."""
-    hparams = {k: v if isinstance(v, int | float | str | bool) else str(v)
-               for k, v in config.items() if v is not None}
-    metrics = {f"hparam/{k}": v for k, v in logs.items() if k not in ("epoch", "lr")}
-    writer.add_hparams(hparams, metrics, run_name=".")
 
 
 def save_model(run: Run, learner) -> Path:

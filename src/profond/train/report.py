@@ -1,13 +1,11 @@
-"""What a finished training run leaves in its folder: curves, confusion matrix, final metrics,
-and the metrics per epoch as CSV for spreadsheets and pandas."""
+"""What a finished training run leaves in its folder: curves, confusion matrix, final metrics
+(the metrics per epoch, as JSON and CSV, are written after every epoch by `Run.log_epoch`)."""
 
-import csv
-import io
 from pathlib import Path
 
 import numpy as np
 
-from profond.io import atomic_write_json, atomic_write_text
+from profond.io import atomic_write_json
 from profond.train.history import History
 
 
@@ -21,9 +19,11 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> 
     return counts.reshape(n_classes, n_classes)
 
 
-def plot_confusion_matrix(matrix: np.ndarray, classes: list[str], path: str | Path) -> Path:
-    """The matrix as a PNG: rows are true classes, columns predictions, counts in the cells."""
-    from profond.plotting import pyplot, save_png
+def plot_confusion_matrix(matrix: np.ndarray, classes: list[str],
+                          out: str | Path | None = None):
+    """The matrix as a matplotlib Figure (written as the PNG `out` too when given): rows are true
+    classes, columns predictions, counts in the cells."""
+    from profond.plotting import finish, pyplot
 
     plt = pyplot()
 
@@ -41,32 +41,18 @@ def plot_confusion_matrix(matrix: np.ndarray, classes: list[str], path: str | Pa
             ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
                     color="white" if count > threshold else "black")
     fig.tight_layout()
-    return save_png(fig, path)
-
-
-def write_metrics_csv(path: str | Path, history: History) -> Path:
-    """One row per epoch, one column per logged key (epoch first); a key an epoch did not log is
-    an empty cell. `pandas.read_csv(path)` reads it back."""
-    rows = history.rows()
-    columns = list(dict.fromkeys(k for row in rows for k in row))
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return atomic_write_text(path, text.getvalue())
+    return finish(fig, out)
 
 
 def write_outputs(folder: str | Path, history: History, final: dict, y_true: np.ndarray,
                   y_pred: np.ndarray | None, classes: list[str]) -> dict[str, Path]:
-    """learning_curves.png, metrics.csv, confusion_matrix.png (classification) and final.json in
-    `folder`."""
+    """learning_curves.png, confusion_matrix.png (classification) and final.json in `folder`."""
     folder = Path(folder)
     history.plot(folder / "learning_curves.png")
-    written = {"learning_curves": folder / "learning_curves.png",
-               "metrics_csv": write_metrics_csv(folder / "metrics.csv", history)}
+    written = {"learning_curves": folder / "learning_curves.png"}
     if y_pred is not None and classes:
         matrix = confusion_matrix(y_true, y_pred, len(classes))
-        written["confusion_matrix"] = plot_confusion_matrix(matrix, classes,
-                                                            folder / "confusion_matrix.png")
+        written["confusion_matrix"] = folder / "confusion_matrix.png"
+        plot_confusion_matrix(matrix, classes, written["confusion_matrix"])
     written["final"] = atomic_write_json(folder / "final.json", final)
     return written

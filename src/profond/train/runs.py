@@ -1,14 +1,17 @@
 """The runs store: one folder per training run plus one row per run in `runs/runs.sqlite`.
 
-`runs/<id>/` holds config.json, metrics.json (one record per epoch), final.json, the artifacts
-(learning curves, confusion matrix, model.safetensors), `checkpoint/` for `--resume`, and
-`tensorboard/` event files (scalars per epoch, and the run's options as hyper-parameters) when
-the tensorboard extra is installed. The SQLite
-table (WAL mode, so `profond runs list` can read while a run writes) mirrors the same facts with a
-status: running, finished, failed (diverged or crashed) or interrupted (Ctrl-C, or killed).
+`runs/<id>/` holds config.json, metrics.json and metrics.csv (one record, one row, per epoch,
+both rewritten after every epoch), final.json, the artifacts (learning curves, confusion matrix,
+model.safetensors), `checkpoint/` for `--resume`, and `tensorboard/` event files (scalars per
+epoch, and the run's options as hyper-parameters) when the tensorboard extra is installed, or
+later by `profond runs tensorboard`. The SQLite table (WAL mode, so `profond runs list` can read
+while a run writes) mirrors the same facts with a status: running, finished, failed (diverged or
+crashed) or interrupted (Ctrl-C, or killed).
 """
 
+import csv
 import fcntl
+import io
 import json
 import os
 import secrets
@@ -18,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from profond.io import DamagedFileError, atomic_write_json, remove_temporaries
+from profond.io import DamagedFileError, atomic_write_json, atomic_write_text, remove_temporaries
 from profond.paths import runs_dir
 
 STATUSES = ("running", "finished", "failed", "interrupted")
@@ -175,10 +178,18 @@ class Run:
             self._lock = None
 
     def log_epoch(self, logs: dict) -> None:
-        """Append one epoch's metrics (to metrics.json and the row)."""
-        epochs = self.record["epochs"] + [{k: _plain(v) for k, v in logs.items()}]
+        """Append one epoch's metrics (to metrics.json, metrics.csv and the row)."""
+        record = self.record
+        epochs = record["epochs"] + [{k: _plain(v) for k, v in logs.items()}]
+        self._write_epochs(epochs)
+        self.store.update(self.id, epochs=epochs,
+                          artifacts={**record["artifacts"], "metrics_csv": "metrics.csv"})
+
+    def _write_epochs(self, epochs: list[dict]) -> None:
+        """metrics.json and metrics.csv, each written whole: a run killed at any time leaves
+        them up to an epoch it finished, and a reader never sees half a file."""
         atomic_write_json(self.folder / "metrics.json", epochs)
-        self.store.update(self.id, epochs=epochs)
+        write_metrics_csv(self.folder / "metrics.csv", epochs)
 
     def truncate_epochs(self, n: int) -> list[dict]:
         """Keep the first `n` epochs (a resumed run redoes what came after its checkpoint), and
@@ -188,7 +199,7 @@ class Run:
         for folder in (self.folder, self.checkpoint_dir):
             remove_temporaries(folder)
         atomic_write_json(self.folder / "config.json", record["config"])
-        atomic_write_json(self.folder / "metrics.json", epochs)
+        self._write_epochs(epochs)
         self.store.update(self.id, epochs=epochs, status="running", error="", pid=os.getpid())
         return epochs
 
@@ -210,6 +221,17 @@ class Run:
 
 class RunBusy(OSError):
     """Another process writes this run (`Run.lock`)."""
+
+
+def write_metrics_csv(path: str | Path, epochs: list[dict]) -> Path:
+    """One row per epoch, one column per logged key (epoch first); a key an epoch did not log is
+    an empty cell. `pandas.read_csv(path)` reads it back."""
+    columns = list(dict.fromkeys(k for row in epochs for k in row)) or ["epoch"]
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(epochs)
+    return atomic_write_text(path, text.getvalue())
 
 
 def epoch_columns(epochs: list[dict]) -> dict[str, list]:

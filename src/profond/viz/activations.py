@@ -4,21 +4,20 @@ from pathlib import Path
 
 import numpy as np
 
-from profond.viz.filters import _save
-
 MAX_MAPS = 16  # channels drawn per 2-D layer; LeNet-5's widest layer has 16
 
 
-def plot_activations(model, x: np.ndarray, path: str | Path,
+def plot_activations(model, x: np.ndarray, out: str | Path | None = None,
                      classes: list[str] | None = None,
-                     title: str = "Every layer's output for one input") -> Path:
-    """Draw x, then each layer's output for x (model.activations), then softmax(logits), under
-    `title` (a notebook passes its own language's).
+                     title: str = "Every layer's output for one input"):
+    """x, then each layer's output for x (model.activations), then softmax(logits), under
+    `title` (a notebook passes its own language's), as a matplotlib Figure; written as the PNG
+    `out` too when given.
 
     x: one example without the batch axis, e.g. (40,) or (1, 8, 8). 2-D maps (C, H, W) are drawn
     one image per channel; 1-D maps (C, L) as a channels × positions heat map; vectors as a strip.
     """
-    from profond.plotting import pyplot
+    from profond.plotting import finish, pyplot
 
     plt = pyplot()
 
@@ -27,12 +26,12 @@ def plot_activations(model, x: np.ndarray, path: str | Path,
     logits = layers[-1][1][0]
     probs = np.exp(logits - logits.max())
     probs /= probs.sum()
-    rows = [("input", np.asarray(x)), *((name, out[0]) for name, out in layers)]
-    cols = max(min(out.shape[0], MAX_MAPS) if out.ndim == 3 else 1 for _, out in rows)
+    rows = [("input", np.asarray(x)), *((name, maps[0]) for name, maps in layers)]
+    cols = max(min(maps.shape[0], MAX_MAPS) if maps.ndim == 3 else 1 for _, maps in rows)
     fig = plt.figure(figsize=(max(6.0, 1.0 * cols), 1.3 * (len(rows) + 1)))
     grid = fig.add_gridspec(len(rows) + 1, cols)
-    for r, (name, out) in enumerate(rows):
-        _draw_row(fig, grid, r, cols, name, out)
+    for r, (name, maps) in enumerate(rows):
+        _draw_row(fig, grid, r, cols, name, maps)
     ax = fig.add_subplot(grid[len(rows), :])
     labels = classes if classes is not None else [str(i) for i in range(len(probs))]
     ax.bar(labels, probs, color="#0877bd")
@@ -40,7 +39,7 @@ def plot_activations(model, x: np.ndarray, path: str | Path,
     ax.set_title(f"predicted probabilities (class {labels[int(probs.argmax())]})", fontsize=9)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
-    return _save(fig, plt, path)
+    return finish(fig, out)
 
 
 def _draw_row(fig, grid, r: int, cols: int, name: str, out: np.ndarray) -> None:

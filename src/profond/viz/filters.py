@@ -1,4 +1,4 @@
-"""First-layer kernels of a convolutional model as one grid PNG."""
+"""First-layer kernels of a convolutional model as one grid figure."""
 
 from pathlib import Path
 
@@ -13,13 +13,14 @@ def first_conv_weight(model) -> np.ndarray:
     raise ValueError(f"model: expected a convolutional layer; {type(model).__name__} has none")
 
 
-def plot_filters(model, path: str | Path) -> Path:
-    """Draw every first-layer kernel W[f] (2-D kernels as images, 1-D ones as stems) into `path`.
+def plot_filters(model, out: str | Path | None = None):
+    """Every first-layer kernel W[f] (2-D kernels as images, 1-D ones as stems) as a matplotlib
+    Figure; written as the PNG `out` too when given.
 
     W (F, C, KH, KW): C = 3 is drawn in colour, otherwise the channels' mean in a diverging map
     centred at 0; W (F, C, K): one stem plot per filter and channel.
     """
-    from profond.plotting import pyplot
+    from profond.plotting import finish, pyplot
 
     plt = pyplot()
 
@@ -37,7 +38,7 @@ def plot_filters(model, path: str | Path) -> Path:
         ax.set_title(f"filter {f}", fontsize=8)
     fig.suptitle(f"First-layer filters {tuple(W.shape)}", fontsize=10)
     fig.tight_layout()
-    return _save(fig, plt, path)
+    return finish(fig, out)
 
 
 def _draw_kernel(ax, kernel: np.ndarray, limit: float) -> None:
@@ -56,10 +57,3 @@ def _draw_kernel(ax, kernel: np.ndarray, limit: float) -> None:
         ax.set_xticks([])
         ax.set_yticks([])
 
-
-def _save(fig, plt, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path

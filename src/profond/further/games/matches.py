@@ -7,7 +7,7 @@ import numpy as np
 from profond.further import minimax
 from profond.further.games import GAMES, play_game, random_player, score
 from profond.further.mcts import MCTS
-from profond.plotting import pyplot, save_png
+from profond.plotting import finish, pyplot
 
 
 def match(game: str, opponent: str, side: int, n_simulations: int, n_games: int,
@@ -26,8 +26,9 @@ def match(game: str, opponent: str, side: int, n_simulations: int, n_games: int,
             "simulations": n_simulations, "games": n_games, **score(outcomes, side)}
 
 
-def plot(rows: list[dict], path: Path, title: str) -> Path:
-    """Non-loss rate (wins + draws) against the simulation budget, one line per matchup."""
+def plot(rows: list[dict], out: str | Path | None = None, title: str = ""):
+    """Non-loss rate (wins + draws) against the simulation budget, one line per matchup, as a
+    matplotlib Figure; written as the PNG `out` too when given."""
     plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -41,4 +42,4 @@ def plot(rows: list[dict], path: Path, title: str) -> Path:
            ylim=(-0.05, 1.05), title=title)
     ax.legend(fontsize="small", loc="lower right")
     fig.tight_layout()
-    return save_png(fig, path)
+    return finish(fig, out)

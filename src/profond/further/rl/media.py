@@ -1,4 +1,5 @@
-"""What a run leaves to look at: reward curves as PNG, an episode as an animated GIF."""
+"""What a run leaves to look at: reward curves as a figure (and PNG), an episode as an animated
+GIF."""
 
 from pathlib import Path
 
@@ -15,14 +16,14 @@ def moving_average(values, window: int) -> np.ndarray:
     return (sums[1:] - sums[starts]) / (np.arange(len(values)) + 1 - starts)
 
 
-def plot_returns(curves: dict[str, tuple], path: str | Path, *, title: str = "",
+def plot_returns(curves: dict[str, tuple], out: str | Path | None = None, *, title: str = "",
                  xlabel: str = "environment steps", ylabel: str = "episode return",
                  target: float | None = None, window: int = 20,
-                 checks: dict[str, tuple] | None = None) -> Path:
+                 checks: dict[str, tuple] | None = None):
     """One line per curve, label -> (x, returns), faint raw values under their moving average;
     `checks` (label -> (x, mean greedy return)) as markers; `target`: the level that counts as
-    solved."""
-    from profond.plotting import pyplot, save_png
+    solved. A matplotlib Figure, written as the PNG `out` too when given."""
+    from profond.plotting import finish, pyplot
 
     plt = pyplot()
 
@@ -41,13 +42,14 @@ def plot_returns(curves: dict[str, tuple], path: str | Path, *, title: str = "",
     ax.legend(loc="best", fontsize="small")
     ax.grid(alpha=0.3)
     fig.tight_layout()
-    return save_png(fig, path)
+    return finish(fig, out)
 
 
 def save_gif(frames: list[np.ndarray], path: str | Path, *, fps: int = 30, every: int = 1,
              scale: float = 1.0) -> Path:
     """Frames (H, W, 3) uint8, as env.render() returns them with render_mode="rgb_array", to a
-    looping GIF keeping one frame in `every`, resized by `scale` (Pillow)."""
+    looping GIF keeping one frame in `every`, resized by `scale` (Pillow). Returns the GIF's
+    path: an animation is a file, not a matplotlib Figure as the plot_* functions return."""
     from PIL import Image
 
     if not frames:
