@@ -38,16 +38,12 @@ def test_plots_from_a_model(tmp_path, model, x):
     assert len(bars) == 10 and sum(b.get_height() for b in bars) == pytest.approx(1.0)
 
 
-def test_the_activations_figure_has_a_title(tmp_path, monkeypatch):
-    import profond.viz.activations as activations
-
-    shown = []
-    monkeypatch.setattr(activations, "_save", lambda fig, plt, path: shown.append(fig) or path)
-    plot_activations(LeNet5(image_size=8), np.ones((1, 8, 8)), tmp_path / "a.png")
-    plot_activations(LeNet5(image_size=8), np.ones((1, 8, 8)), tmp_path / "b.png",
-                     title="Les sorties de chaque couche")
-    assert [fig._suptitle.get_text() for fig in shown] == ["Every layer's output for one input",
-                                                           "Les sorties de chaque couche"]
+def test_the_activations_figure_has_a_title():
+    english = plot_activations(LeNet5(image_size=8), np.ones((1, 8, 8)))
+    french = plot_activations(LeNet5(image_size=8), np.ones((1, 8, 8)),
+                              title="Les sorties de chaque couche")
+    assert [fig._suptitle.get_text() for fig in (english, french)] == [
+        "Every layer's output for one input", "Les sorties de chaque couche"]
 
 
 def test_a_model_without_convolution_is_refused(tmp_path):
