@@ -46,6 +46,20 @@ def test_the_activations_figure_has_a_title():
         "Every layer's output for one input", "Les sorties de chaque couche"]
 
 
+def test_the_figures_words_can_be_french():
+    model = LeNet5(image_size=8)
+    filters = plot_filters(model, labels={"filter": "filtre {}",
+                                          "title": "Filtres de la première couche {}"})
+    assert filters._suptitle.get_text() == "Filtres de la première couche (6, 1, 5, 5)"
+    assert filters.axes[0].get_title() == "filtre 0"
+    acts = plot_activations(model, np.ones((1, 8, 8)), classes=list("abcdefghij"),
+                            labels={"input": "entrée", "probs": "probabilités (classe {})"})
+    titles = [ax.get_title(loc="left") for ax in acts.axes if ax.get_title(loc="left")]
+    assert titles[0] == "entrée (1, 8, 8)" and "input" not in " ".join(titles)
+    probs = [b.get_height() for b in acts.axes[-1].containers[0]]
+    assert acts.axes[-1].get_title() == f"probabilités (classe {'abcdefghij'[np.argmax(probs)]})"
+
+
 def test_a_model_without_convolution_is_refused(tmp_path):
     from profond.scratch.nn import Linear
 

@@ -13,9 +13,14 @@ def first_conv_weight(model) -> np.ndarray:
     raise ValueError(f"model: expected a convolutional layer; {type(model).__name__} has none")
 
 
-def plot_filters(model, out: str | Path | None = None):
+# the figure's words; `plot_filters(labels=...)` replaces any of them (a notebook passes French:
+# {"filter": "filtre {}", "title": "Filtres de la première couche {}"})
+LABELS = {"filter": "filter {}", "title": "First-layer filters {}"}
+
+
+def plot_filters(model, out: str | Path | None = None, labels: dict[str, str] | None = None):
     """Every first-layer kernel W[f] (2-D kernels as images, 1-D ones as stems) as a matplotlib
-    Figure; written as the PNG `out` too when given.
+    Figure; written as the PNG `out` too when given. `labels` replaces words of LABELS.
 
     W (F, C, KH, KW): C = 3 is drawn in colour, otherwise the channels' mean in a diverging map
     centred at 0; W (F, C, K): one stem plot per filter and channel.
@@ -23,7 +28,7 @@ def plot_filters(model, out: str | Path | None = None):
     from profond.plotting import finish, pyplot
 
     plt = pyplot()
-
+    words = {**LABELS, **(labels or {})}
     W = first_conv_weight(model)
     n_filters = W.shape[0]
     cols = min(n_filters, 8)
@@ -35,8 +40,8 @@ def plot_filters(model, out: str | Path | None = None):
             ax.axis("off")
             continue
         _draw_kernel(ax, W[f], limit)
-        ax.set_title(f"filter {f}", fontsize=8)
-    fig.suptitle(f"First-layer filters {tuple(W.shape)}", fontsize=10)
+        ax.set_title(words["filter"].format(f), fontsize=8)
+    fig.suptitle(words["title"].format(tuple(W.shape)), fontsize=10)
     fig.tight_layout()
     return finish(fig, out)
 
