@@ -1,7 +1,8 @@
 """Where the lab's pages put things. At 1280×800 /cnn shows the pad, the prediction and every
 feature map without scrolling, before and after training; at 1024×768 and on a phone nothing
 overlaps and nothing scrolls sideways. The other pages keep their answer beside their input;
-the playground's output stays on a 1280×800 screen while the first-visit guide is open."""
+the playground's output stays on a 1280×800 or 1024×768 screen while the first-visit guide is
+open, in English and in French."""
 
 import pytest
 from playwright.sync_api import expect
@@ -86,15 +87,20 @@ def test_course_pages_show_input_and_answer_together(page, lab_url, path, test_i
     _no_sideways_scroll(page)
 
 
+@pytest.mark.parametrize("locale", ["en-US", "fr-FR"])
 @pytest.mark.parametrize("width, height", [(1280, 800), (1024, 768)])
-def test_playground_output_is_on_screen_beside_the_guide(page, lab_url, width, height):
-    _viewport(page, width, height)
+def test_playground_output_is_on_screen_beside_the_guide(browser, lab_url, width, height, locale):
+    """A first visit, guide open, in English or French (longer words, same screen)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+    page = context.new_page()
     page.goto(lab_url)
     expect(page.get_by_test_id("guide")).to_be_visible()  # a first visit: the guide is open
+    expect(page.get_by_test_id("connection")).to_have_text(
+        "connecté" if locale == "fr-FR" else "connected")
     shown = ("guide", "loss-chart", "heatmap")
     assert overlapping(boxes(page, shown)) == []
     _no_sideways_scroll(page)
-    if width >= 1280:
-        _on_screen(page, shown)
+    _on_screen(page, shown)
     page.get_by_test_id("guide-close").click()
     _on_screen(page, ("loss-chart", "heatmap"))
+    context.close()

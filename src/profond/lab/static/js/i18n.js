@@ -40,9 +40,8 @@ const STRINGS = {
     guideTitle: "Qu’est-ce que je regarde ?", guideClose: "Compris",
     guideData: "des points de deux classes (ou plus) ; le réseau apprend à les séparer à " +
       "partir de leurs coordonnées. Une moitié l’entraîne, l’autre le teste.",
-    guideFeatures: "ce qu’on donne au réseau : x1, x2 ou des fonctions de ceux-ci (x1², " +
-      "sin x1…). Cliquez pour en ajouter ou en retirer une ; sans aucune, les premiers " +
-      "neurones ne voient que leur biais.",
+    guideFeatures: "ce qu’on donne au réseau : x1, x2 ou leurs fonctions (x1², sin x1…). " +
+      "Un clic en ajoute ou en retire une ; sans aucune, les neurones n’ont que leur biais.",
     guideNeurons: "chaque carré est un neurone ; son image est sa sortie sur tout le plan. " +
       "+ et − ajoutent neurones et couches.",
     guideWeightsName: "Poids", guideWeights: "les traits : bleu positif, orange négatif, " +
