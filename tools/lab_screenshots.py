@@ -25,6 +25,9 @@ from urllib.parse import quote
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the browser tests' own way to draw on a page
+from helpers.lab import stroke  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 SCALE = 0.75
@@ -58,15 +61,6 @@ def serve() -> str:
             raise RuntimeError("the lab did not start within 30 s")
         time.sleep(0.05)
     return f"http://127.0.0.1:{port}/"
-
-
-def stroke(page, points) -> None:
-    box = page.get_by_test_id("draw").bounding_box()
-    page.mouse.move(box["x"] + points[0][0], box["y"] + points[0][1])
-    page.mouse.down()
-    for x, y in points[1:]:
-        page.mouse.move(box["x"] + x, box["y"] + y, steps=10)
-    page.mouse.up()
 
 
 def text_is(page, test_id: str, wanted: str, timeout_ms: int = 120_000) -> None:
