@@ -23,8 +23,21 @@ export function el(tag, attrs = {}, text = "") {
   return node;
 }
 
+// The course pages' header: the title, the connection and the language switch (the
+// navigation comes from mountNav); the playground's, with its tagline and guide, is its own.
+function mountMasthead() {
+  document.body.insertAdjacentHTML("afterbegin", `<header class="masthead">
+    <h1><b>profond</b> lab</h1>
+    <div class="header-tools">
+      <span class="conn" id="conn" data-testid="connection"></span>
+      <button class="chip" id="lang" data-testid="lang">FR</button>
+    </div>
+  </header>`);
+}
+
 // handlers: {type: (message) => void}; onLang re-renders text built by the page
 export function startPage(handlers, onLang = () => {}) {
+  mountMasthead();
   // the link's #lang, else the browser's language; the user's choice goes into the link
   const lang = chosenLang(new URLSearchParams(location.hash.slice(1)).get("lang"));
   const apply = (code) => {
