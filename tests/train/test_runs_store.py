@@ -35,6 +35,28 @@ def test_a_run_round_trips_through_folder_and_database(tmp_path):
                                                "acc": [0.75, 0.875]}
 
 
+def test_a_store_copied_from_another_machine_finds_its_runs_in_its_own_folders(tmp_path):
+    """A teacher copies a student's runs/ folder: its rows name the student's paths."""
+    store = RunStore(tmp_path / "student")
+    run = store.create({"model": "mlp"}, run_id="r1")
+    run.log_epoch({"epoch": 1, "loss": 0.5})
+    run.finish("finished", {"test_acc": 0.9})
+    outside = store.create({"model": "mlp"}, run_id="r2", folder=tmp_path / "elsewhere")
+    outside.finish("finished", {})
+    shutil.copytree(tmp_path / "student", tmp_path / "teacher")
+    shutil.rmtree(tmp_path / "student")
+
+    copied = RunStore(tmp_path / "teacher")
+    assert copied.get("r1")["folder"] == str(tmp_path / "teacher" / "r1")
+    assert [r["folder"] for r in copied.list() if r["id"] == "r1"] == [
+        str(tmp_path / "teacher" / "r1")]
+    reopened = copied.open("r1")
+    assert json.loads((reopened.folder / "metrics.json").read_text()) == [
+        {"epoch": 1, "loss": 0.5}]
+    # a run recorded outside the store keeps its folder: nothing to find under the store
+    assert copied.get("r2")["folder"] == str((tmp_path / "elsewhere").resolve())
+
+
 def test_database_is_in_wal_mode(tmp_path):
     RunStore(tmp_path)
     with sqlite3.connect(tmp_path / "runs.sqlite") as db:

@@ -113,7 +113,7 @@ def tensorboard(run_ids: Annotated[list[str],
              code=1)
     records = [_get(run_id) for run_id in run_ids]
     for record in records:
-        folder = out / record["id"] if out is not None else _folder(record) / "tensorboard"
+        folder = out / record["id"] if out is not None else Path(record["folder"]) / "tensorboard"
         console.print(f"{record['id']}: {events.export(record, folder)}", highlight=False)
     console.print(f"view them with: tensorboard --logdir {out or _store().root}",
                   highlight=False)
@@ -135,13 +135,6 @@ def _plot_curves(curves: dict, metric: str, path: Path) -> Path:
     ax.legend(fontsize=7)
     fig.tight_layout()
     return save_png(fig, path)
-
-
-def _folder(record: dict) -> Path:
-    """The run's folder: where it was recorded or, for a store copied from another machine (its
-    recorded paths are that machine's), the store's folder of that id."""
-    recorded = Path(record["folder"])
-    return recorded if recorded.is_dir() else _store().root / record["id"]
 
 
 def _energy_line(final: dict) -> str:

@@ -91,13 +91,13 @@ class RunStore:
                                  f"({ids})")
         if row is None:
             raise KeyError(f"run: expected the id of a run in {self.db_path}; got {run_id!r}")
-        return _decode(row)
+        return _decode(row, self.root)
 
     def list(self) -> list[dict]:
         """Every run, newest first."""
         with self._session() as db:
             rows = db.execute("SELECT * FROM runs ORDER BY created DESC, id DESC").fetchall()
-        return [_decode(row) for row in rows]
+        return [_decode(row, self.root) for row in rows]
 
     def update(self, run_id: str, **fields) -> None:
         """Set columns (JSON ones from Python objects) and the update time."""
@@ -240,9 +240,13 @@ def epoch_columns(epochs: list[dict]) -> dict[str, list]:
     return {k: [record.get(k) for record in epochs] for k in keys}
 
 
-def _decode(row: sqlite3.Row) -> dict:
-    """The row as a dict; a "running" run whose process is gone was killed: "interrupted"."""
+def _decode(row: sqlite3.Row, root: Path) -> dict:
+    """The row as a dict; a "running" run whose process is gone was killed: "interrupted". A
+    store copied from another machine records that machine's folders: a run's folder that is
+    not there but is in this store (`<root>/<id>`) reads as the latter."""
     record = dict(row)
+    if not Path(record["folder"]).is_dir() and (root / record["id"]).is_dir():
+        record["folder"] = str(root / record["id"])
     for key in _JSON_COLUMNS:
         record[key] = json.loads(record[key])
     if record["status"] == "running" and not _alive(record["pid"]):
