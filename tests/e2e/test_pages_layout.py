@@ -104,3 +104,14 @@ def test_playground_output_is_on_screen_beside_the_guide(browser, lab_url, width
     page.get_by_test_id("guide-close").click()
     _on_screen(page, ("loss-chart", "heatmap"))
     context.close()
+
+
+def test_the_playground_on_a_phone_scrolls_down_only(page, lab_url):
+    """390 px wide: one column, the network scrolling inside its own box if it must."""
+    _viewport(page, 390, 844)
+    page.goto(lab_url)
+    expect(page.get_by_test_id("test-loss")).not_to_have_text("–", timeout=20_000)
+    _no_sideways_scroll(page)
+    shown = boxes(page, ("dataset-circle", "network", "heatmap"))
+    assert overlapping(shown) == []
+    assert all(box["right"] <= 390 for box in shown.values()), shown
