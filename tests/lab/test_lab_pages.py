@@ -180,8 +180,9 @@ def test_sessions_are_capped_and_idle_ones_closed():
 def test_pages_are_served():
     client = lab_client()
     for name in ("perceptron", "backprop", "cnn", "fewshot"):
-        response = client.get(f"/{name}")
-        assert response.status_code == 200 and 'data-testid="lang"' in response.text
+        response = client.get(f"/{name}")  # its module mounts the header (pages/common.js)
+        assert response.status_code == 200
+        assert f'<script type="module" src="/static/pages/{name}.js">' in response.text
 
 
 def test_preprocess_counts_on_pixels_in_4x4_blocks_as_sklearn_digits():
