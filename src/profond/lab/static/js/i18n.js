@@ -97,6 +97,9 @@ export function setLang(next) {
   for (const el of document.querySelectorAll("[data-i18n-error]")) {
     el.textContent = errorText(JSON.parse(el.dataset.i18nError));
   }
+  // the switch offers the other language
+  const button = document.getElementById("lang");
+  if (button) button.textContent = lang === "fr" ? "EN" : "FR";
   // the links between the lab's pages carry the language along
   for (const el of document.querySelectorAll('nav a[href^="/"]')) {
     el.setAttribute("href", `${el.pathname}#lang=${lang}`);

@@ -136,7 +136,6 @@ function build(message) {
   bindButtons();
   refreshClassroom = buildClassroom(() => config, () => { applyHidden(); saveView(); });
   setLang(view.lang);
-  $("lang").textContent = view.lang === "fr" ? "EN" : "FR";
   $("show_test").checked = view.show_test;
   $("discretize").checked = view.discretize;
   applyHidden();
@@ -151,7 +150,6 @@ function layers(delta) {
 
 function toggleLang() {
   view.lang = setLang(getLang() === "en" ? "fr" : "en");
-  $("lang").textContent = view.lang === "fr" ? "EN" : "FR";
   if (config) network.key = "";
   redraw();
   saveView();

@@ -42,7 +42,6 @@ export function startPage(handlers, onLang = () => {}) {
   const lang = chosenLang(new URLSearchParams(location.hash.slice(1)).get("lang"));
   const apply = (code) => {
     setLang(code);
-    $("lang").textContent = code === "fr" ? "EN" : "FR";
     onLang();
   };
   const toggle = () => {
