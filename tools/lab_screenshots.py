@@ -14,19 +14,16 @@ counts are fixed, so a rerun changes a picture only where a page changed.
 
 import io
 import os
-import socket
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # the browser tests' own way to draw on a page
-from helpers.lab import stroke  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests"))  # the browser tests' lab server and pen
+from helpers.lab import served_lab, stroke  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -41,26 +38,6 @@ def all_features() -> str:
     from profond.lab.schema import FEATURES
 
     return ",".join(quote(feature) for feature in FEATURES)
-
-
-def serve() -> str:
-    """Start the lab in a thread; return its URL."""
-    import uvicorn
-
-    from profond.lab.server import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(workers=1), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the lab did not start within 30 s")
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}/"
 
 
 def text_is(page, test_id: str, wanted: str, timeout_ms: int = 120_000) -> None:
@@ -160,10 +137,9 @@ def save(png: bytes, path: Path) -> int:
 
 def main(only: list[str]) -> None:
     os.environ["PROFOND_CACHE"] = tempfile.mkdtemp(prefix="profond-shots-")
-    url = serve()
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
+    with served_lab() as url, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         for name, ((width, height), lang, scene) in SCENES.items():
             if only and not any(word in name for word in only):

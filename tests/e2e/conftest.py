@@ -6,14 +6,11 @@ never a bare expression, which Playwright evaluates with eval inside the page.
 """
 
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from helpers.lab import watch_errors
+from helpers.lab import served_lab, watch_errors
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -21,29 +18,10 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def lab_url():
-    import uvicorn
-
-    from profond.lab.server import create_app
-
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(workers=1), host="127.0.0.1", port=port,
-                                           log_level="warning", ws_per_message_deflate=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_lab() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

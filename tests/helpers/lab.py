@@ -2,6 +2,10 @@
 Browser (Playwright pages): draw a stroke, train the CNN, measure where things are drawn."""
 
 import json
+import socket
+import threading
+import time
+from contextlib import contextmanager
 from urllib.parse import urljoin
 
 from fastapi.testclient import TestClient
@@ -96,3 +100,29 @@ def watch_errors(page) -> list[str]:
     page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error"
             else None)
     return errors
+
+
+@contextmanager
+def served_lab(workers: int = 1):
+    """The lab served by uvicorn in a thread on a free port of 127.0.0.1: yields its URL, stops
+    it on exit (the browser tests' fixture and tools/lab_screenshots.py)."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(workers=workers), host="127.0.0.1",
+                                           port=port, log_level="warning",
+                                           ws_per_message_deflate=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the lab did not start within 30 s")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -109,8 +109,7 @@ def tensorboard(run_ids: Annotated[list[str],
     from profond.train import tensorboard as events
 
     if not events.installed():
-        fail(f"tensorboard: expected the tensorboard extra installed ({events.INSTALL}); got none",
-             code=1)
+        fail(events.MISSING, code=1)
     records = [_get(run_id) for run_id in run_ids]
     for record in records:
         folder = out / record["id"] if out is not None else Path(record["folder"]) / "tensorboard"

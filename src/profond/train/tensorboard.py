@@ -8,7 +8,8 @@ the extra was installed, or copied from another machine).
 import importlib.util
 from pathlib import Path
 
-INSTALL = 'pip install "profond[tensorboard]"'
+MISSING = ('tensorboard: expected the tensorboard extra installed '
+           '(pip install "profond[tensorboard]"); got none')
 
 
 def installed() -> bool:
@@ -46,8 +47,7 @@ def export(record: dict, folder: Path) -> Path:
     """Write `record`'s epochs and options (a `RunStore.get` record) as event files in `folder`,
     replacing the event files already there; RuntimeError naming the extra when it is missing."""
     if not installed():
-        raise RuntimeError(f"tensorboard: expected the tensorboard extra installed ({INSTALL}); "
-                           "got none")
+        raise RuntimeError(MISSING)
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("events.out.tfevents.*"):
         old.unlink()
